@@ -1,0 +1,131 @@
+"""Build the graph: sources -> checked records -> quads -> SHACL -> reasoning -> a fresh store, swapped in atomically."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
+
+from . import checks, compile, config, sources
+from .namespaces import IMPORTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from .vocabulary import load_vocabulary, ontology_files
+
+
+class BuildError(Exception):
+    """The build was refused; the previous store is untouched."""
+
+
+@dataclass
+class BuildReport:
+    """What a build produced: triples per named graph, record coverage and timings."""
+
+    store: Path
+    graph_counts: dict[str, int]
+    coverage: dict[str, int]
+    quotes_verified: int
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.graph_counts.values())
+
+
+def load_sources(data_dir: Path | None = None, *, verify_quotes: bool = True):
+    """Load, schema-check and cross-check every data file; raises sources.DataError listing file:line problems."""
+    files = sources.load_all(data_dir)
+    registry, errors = checks.build_registry(files)
+    errors += checks.check(registry, load_vocabulary(), verify_quotes=verify_quotes)
+    if errors:
+        raise sources.DataError(errors)
+    return registry
+
+
+def coverage(registry: sources.Registry) -> dict[str, int]:
+    """Number of records per kind, e.g. clusters, measurements, comparisons."""
+    return {kind: sum(len(getattr(f.data, kind)) for f in registry.files)
+            for kind in compile.EMITTERS if any(getattr(f.data, kind) for f in registry.files)}
+
+
+def quote_count(registry: sources.Registry) -> int:
+    return sum(len(record.evidence) for f in registry.files for kind in compile.EMITTERS
+               for record in getattr(f.data, kind))
+
+
+def ontology_quads() -> list[Quad]:
+    """The ontology in its graph, the extracted external modules in the imports graph."""
+    quads = []
+    for path in ontology_files():
+        graph = ONTOLOGY_GRAPH if path.name == "nckg.ttl" else IMPORTS_GRAPH
+        quads += [Quad(t.subject, t.predicate, t.object, graph) for t in parse(path=str(path), format=RdfFormat.TURTLE)]
+    return quads
+
+
+def write_store(target: Path, quads: list[Quad]) -> Path:
+    """Write quads into a new versioned store directory and atomically point `target` (a symlink) at it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    version = target.parent / f"{target.name}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    store = Store(str(version))
+    store.bulk_extend(quads)
+    store.flush()
+    store.optimize()
+    del store
+    if target.exists() and not target.is_symlink():  # an older plain directory: keep it aside
+        target.rename(target.parent / f"{target.name}-legacy-{int(time.time())}")
+    link = target.parent / f".{target.name}.swap"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(version.name)
+    previous = target.resolve() if target.is_symlink() else None
+    os.replace(link, target)
+    _prune(target, keep={version.name, previous.name if previous else ""})
+    return version
+
+
+def _prune(target: Path, keep: set[str]) -> None:
+    """Remove store versions other than the current and the previous one (readers may still hold it)."""
+    for old in target.parent.glob(f"{target.name}-*"):
+        if old.name not in keep and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def build(store_path: Path | None = None, data_dir: Path | None = None) -> BuildReport:
+    """Run the whole pipeline; on any failure raise and leave the previous store answering."""
+    started = time.perf_counter()
+    timings = {}
+
+    def lap(name: str, t0: float) -> float:
+        now = time.perf_counter()
+        timings[name] = round(now - t0, 3)
+        return now
+
+    t = started
+    registry = load_sources(data_dir)
+    t = lap("load+check", t)
+    vocabulary = load_vocabulary()
+    data = compile.compile_all(registry, vocabulary)
+    ontology = ontology_quads()
+    t = lap("compile", t)
+    from . import shacl  # noqa: PLC0415 - heavy import only when building
+    report = shacl.validate_quads(ontology + data)
+    if not report.conforms:
+        raise BuildError("SHACL validation failed:\n" + report.text)
+    t = lap("shacl", t)
+    from . import reason  # noqa: PLC0415
+    inferred = [Quad(s, p, o, INFERRED_GRAPH) for s, p, o in reason.infer_quads(ontology + data)]
+    t = lap("reasoning", t)
+    quads = ontology + data + inferred
+    target = store_path or config.store_path()
+    write_store(target, quads)
+    lap("store", t)
+    counts = Counter(q.graph_name.value if isinstance(q.graph_name, NamedNode) else "" for q in set(quads))
+    return BuildReport(target, dict(sorted(counts.items())), coverage(registry), quote_count(registry),
+                       round(time.perf_counter() - started, 2), timings)
+
+
+

@@ -1,0 +1,174 @@
+"""Cross-file checks of the curated sources: ids, references, vocabulary, quotes and numbers."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from . import formula, quotes
+from .schema import Evidenced
+from .sources import Registry, SourceError, SourceFile
+from .vocabulary import Vocabulary
+
+# numeric fields that are curation conventions or external identifiers, not numbers read from the text
+NOT_FROM_TEXT = {"electrons_withdrawn", "pubchem_cid"}
+
+
+def build_registry(files: list[SourceFile]) -> tuple[Registry, list[SourceError]]:
+    """Index records by id; a duplicate id is an error at its second definition."""
+    registry, errors = Registry(files), []
+    for kind in ("clusters", "ligands", "chemicals", "syntheses", "coordination_modes"):
+        index = getattr(registry, kind)
+        for source, i, record in registry.records(kind):
+            if record.id in index:
+                first = index[record.id][0]
+                errors.append(source.error((kind, i, "id"), f"duplicate {kind[:-1]} id {record.id!r} "
+                                                              f"(first defined in {first.path.name})"))
+            else:
+                index[record.id] = (source, record)
+    for source, i, record in registry.records("publications"):
+        if record.doi.lower() in registry.publications:
+            errors.append(source.error(("publications", i, "doi"), f"duplicate publication DOI {record.doi}"))
+        registry.publications[record.doi.lower()] = (source, record)
+    return registry, errors
+
+
+def _numbers(value, key: str = "") -> Iterable[tuple[str, float]]:
+    if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, (int, float)):
+        yield key, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _numbers(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _numbers(v, key)
+
+
+def check_evidence(source: SourceFile, loc: tuple, record: Evidenced) -> list[SourceError]:
+    """Every quote occurs in the seed; every number of the record occurs in one of its quotes."""
+    errors = []
+    for j, item in enumerate(record.evidence):
+        if not quotes.check_quote(item.quote):
+            errors.append(source.error(loc + ("evidence", j, "quote"), "quote not found in the review text"))
+    skip = {"evidence", "note", "interpreted", *record.interpreted}
+    fields = record.model_dump(exclude=skip)
+    for key, number in _numbers(fields):
+        if key in NOT_FROM_TEXT or (key == "charge" and number == 0):
+            continue
+        if not quotes.number_in(number, record.quotes()):
+            errors.append(source.error(loc, f"number {number:g} ({key}) does not occur in the record's quotes"))
+    return errors
+
+
+class _Checker:
+    """Collects reference and vocabulary problems for one registry."""
+
+    def __init__(self, registry: Registry, vocabulary: Vocabulary):
+        self.registry, self.vocabulary, self.errors = registry, vocabulary, []
+
+    def ref(self, source, loc, kind: str, value) -> None:
+        if value is not None and value not in getattr(self.registry, kind):
+            self.errors.append(source.error(loc, f"unknown {kind[:-1]} id {value!r}"))
+
+    def refs(self, source, loc, kind: str, values) -> None:
+        for j, value in enumerate(values):
+            self.ref(source, loc + (j,), kind, value)
+
+    def term(self, source, loc, kind: str, value) -> None:
+        if not self.vocabulary.individuals.get(kind):  # TEMPORARY: ontology vocabulary not written yet
+            return
+        if value is not None and not self.vocabulary.knows(kind, value):
+            known = ", ".join(sorted(self.vocabulary.individuals.get(kind, ())))
+            self.errors.append(source.error(loc, f"unknown {kind.replace('_', ' ')} {value!r}; known: {known}"))
+
+    def unit(self, source, loc, value) -> None:
+        if not self.vocabulary.units:  # TEMPORARY: units module not written yet
+            return
+        if value is not None and value not in self.vocabulary.units:
+            self.errors.append(source.error(loc, f"unknown unit {value!r}; known: "
+                                                 f"{', '.join(sorted(self.vocabulary.units))}"))
+
+
+def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = True) -> list[SourceError]:
+    """Every cross-file problem of the registry (empty list when the data is consistent)."""
+    c = _Checker(registry, vocabulary)
+    for s, i, cl in registry.records("clusters"):
+        loc = ("clusters", i)
+        expected = formula.slug(cl)
+        if cl.id != expected:
+            c.errors.append(s.error(loc + ("id",), f"cluster id {cl.id!r} does not match its composition; "
+                                                   f"expected {expected!r}"))
+        for j, item in enumerate(cl.composition.ligands):
+            c.ref(s, loc + ("composition", "ligands", j, "ligand"), "ligands", item.ligand)
+        for field in ("counter_ions", "solvates"):
+            for j, item in enumerate(getattr(cl, field)):
+                c.ref(s, loc + (field, j, "chemical"), "chemicals", item.chemical)
+        c.term(s, loc + ("core_configuration",), "core_configuration", cl.core_configuration)
+        c.term(s, loc + ("geometry",), "geometry", cl.geometry)
+        if cl.kernel:
+            c.term(s, loc + ("kernel", "geometry"), "geometry", cl.kernel.geometry)
+        for j, motif in enumerate(cl.active_site_motifs):
+            c.term(s, loc + ("active_site_motifs", j), "active_site_motif", motif)
+    for s, i, syn in registry.records("syntheses"):
+        loc = ("syntheses", i)
+        c.term(s, loc + ("method",), "synthesis_method", syn.method)
+        for field in ("products", "side_products", "starting_clusters"):
+            c.refs(s, loc + (field,), "clusters", getattr(syn, field))
+        for field in ("copper_sources", "ligand_reagents", "reductants", "solvents", "bases", "additives"):
+            c.refs(s, loc + (field,), "chemicals", getattr(syn, field))
+        for j, item in enumerate(syn.yields):
+            if item.product not in syn.products + syn.side_products:
+                c.errors.append(s.error(loc + ("yields", j, "product"),
+                                        f"yield product {item.product!r} is not a product of this synthesis"))
+    for s, i, m in registry.records("measurements"):
+        loc = ("measurements", i)
+        c.ref(s, loc + ("cluster",), "clusters", m.cluster)
+        c.ref(s, loc + ("product",), "chemicals", m.product)
+        c.term(s, loc + ("reaction",), "reaction", m.reaction)
+        c.term(s, loc + ("metric",), "metric", m.metric)
+        c.term(s, loc + ("method",), "characterisation_method", m.method)
+        c.unit(s, loc + ("unit",), m.unit)
+        if m.conditions:
+            c.ref(s, loc + ("conditions", "support"), "chemicals", m.conditions.support)
+            for field in ("loading", "time"):
+                if (quantity := getattr(m.conditions, field)) is not None:
+                    c.unit(s, loc + ("conditions", field, "unit"), quantity.unit)
+    for s, i, cmp in registry.records("comparisons"):
+        loc = ("comparisons", i)
+        c.ref(s, loc + ("better",), "clusters", cmp.better)
+        c.ref(s, loc + ("worse",), "clusters", cmp.worse)
+        c.term(s, loc + ("metric",), "metric", cmp.metric)
+        c.term(s, loc + ("reaction",), "reaction", cmp.reaction)
+        c.term(s, loc + ("structural_difference",), "structural_difference", cmp.structural_difference)
+    for s, i, rel in registry.records("relations"):
+        loc = ("relations", i)
+        c.ref(s, loc + ("subject",), "clusters", rel.subject)
+        c.ref(s, loc + ("object",), "clusters", rel.object)
+        if vocabulary.relations and rel.predicate not in vocabulary.relations:
+            c.errors.append(s.error(loc + ("predicate",), f"unknown relation {rel.predicate!r}"))
+    for s, i, ch in registry.records("characterisations"):
+        c.ref(s, ("characterisations", i, "cluster"), "clusters", ch.cluster)
+        c.term(s, ("characterisations", i, "method"), "characterisation_method", ch.method)
+    for s, i, lig in registry.records("ligands"):
+        loc = ("ligands", i)
+        if vocabulary.ligand_families and lig.family not in vocabulary.ligand_families:
+            c.errors.append(s.error(loc + ("family",), f"unknown ligand family {lig.family!r}"))
+        c.ref(s, loc + ("precursor",), "chemicals", lig.precursor)
+        c.refs(s, loc + ("coordination_modes",), "coordination_modes", lig.coordination_modes)
+    for s, i, hr in registry.records("half_reactions"):
+        c.ref(s, ("half_reactions", i, "product"), "chemicals", hr.product)
+        c.term(s, ("half_reactions", i, "reaction"), "reaction", hr.reaction)
+    for s, i, mode in registry.records("coordination_modes"):
+        if vocabulary.ligand_families and mode.ligand_family not in vocabulary.ligand_families:
+            c.errors.append(s.error(("coordination_modes", i, "ligand_family"),
+                                    f"unknown ligand family {mode.ligand_family!r}"))
+    for s, i, note in registry.records("synthesis_methods"):
+        c.term(s, ("synthesis_methods", i, "id"), "synthesis_method", note.id)
+    if verify_quotes:
+        for source in registry.files:
+            for kind in type(source.data).model_fields:
+                for i, record in enumerate(getattr(source.data, kind) or []):
+                    if isinstance(record, Evidenced):
+                        c.errors.extend(check_evidence(source, (kind, i), record))
+    return c.errors

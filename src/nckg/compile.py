@@ -1,0 +1,391 @@
+"""Compile validated curated records into RDF quads (one named graph per source document)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from . import formula, quotes
+from .namespaces import (BIBO, DCTERMS, FABIO, OBO, PROV, PUBCHEM, QUDT, RDF, RDFS, REVIEW_DOI, SKOS, WD, XSD,
+                         doi_iri, resource, source_graph, term)
+from .schema import Cluster, Evidenced
+from .sources import Registry, SourceFile
+from .vocabulary import Vocabulary
+
+TYPE = NamedNode(RDF + "type")
+LABEL = NamedNode(RDFS + "label")
+
+
+def _hash(*parts) -> str:
+    return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:8]
+
+
+def literal(value) -> Literal:
+    """A typed literal: bool, integer, decimal or plain string."""
+    if isinstance(value, bool):
+        return Literal(str(value).lower(), datatype=NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return Literal(str(value), datatype=NamedNode(XSD + "integer"))
+    if isinstance(value, float):
+        return Literal(format(value, "f").rstrip("0").rstrip(".") if value != int(value) else f"{value:.1f}",
+                       datatype=NamedNode(XSD + "decimal"))
+    return Literal(str(value))
+
+
+def count(value: int) -> Literal:
+    return Literal(str(value), datatype=NamedNode(XSD + "nonNegativeInteger"))
+
+
+class Emitter:
+    """Adds quads for one data file into its named graph."""
+
+    def __init__(self, source: SourceFile, registry: Registry, vocabulary: Vocabulary):
+        self.source, self.registry, self.vocabulary = source, registry, vocabulary
+        self.graph = source_graph(source.doi)
+        self.quads: list[Quad] = []
+
+    def add(self, s, p: str, o) -> None:
+        """Add (s, nckg:p or full IRI, o); None objects are skipped, Python values become literals."""
+        if o is None:
+            return
+        pred = NamedNode(p) if p.startswith("http") else term(p)
+        obj = o if isinstance(o, (NamedNode, Literal)) else literal(o)
+        self.quads.append(Quad(s, pred, obj, self.graph))
+
+    def add_all(self, s, p: str, values) -> None:
+        for value in values:
+            self.add(s, p, value)
+
+    def evidence(self, node, record: Evidenced) -> None:
+        """Link a record to its quotes, each an nckg:Evidence with section, review and primary source."""
+        for item in record.evidence:
+            ev = resource("evidence", hashlib.sha1(
+                (item.section + "|" + quotes.normalise(item.quote)).encode()).hexdigest()[:12])
+            self.add(node, "hasEvidence", ev)
+            self.add(ev, TYPE.value, term("Evidence"))
+            self.add(ev, "quote", item.quote)
+            self.add(ev, "reviewSection", item.section)
+            self.add(ev, PROV + "wasQuotedFrom", doi_iri(REVIEW_DOI))
+            if self.source.data.source:
+                self.add(ev, "primarySource", doi_iri(self.source.doi))
+        self.add(node, "note", record.note)
+        for field in record.interpreted:
+            self.add(node, "interpretedField", field)
+
+    def cluster_iri(self, ident: str) -> NamedNode:
+        return resource("cluster", ident)
+
+    def chemical(self, ident: str | None):
+        return resource("chemical", ident) if ident else None
+
+    def vocab(self, name: str | None):
+        return term(name) if name else None
+
+    def unit(self, notation: str) -> NamedNode:
+        return NamedNode(self.vocabulary.units[notation])
+
+
+def _cluster(e: Emitter, cl: Cluster) -> None:
+    ligands = {key: rec for key, (_, rec) in e.registry.ligands.items()}
+    node = e.cluster_iri(cl.id)
+    e.add(node, TYPE.value, term("CopperNanocluster"))
+    e.add(node, LABEL.value, cl.labels[0] if cl.labels else cl.formula_as_written)
+    e.add_all(node, SKOS + "altLabel", cl.labels)
+    e.add(node, "formulaAsWritten", cl.formula_as_written)
+    e.add(node, "canonicalFormula", formula.canonical_formula(cl, ligands))
+    e.add(node, "formulaComplete", cl.formula_complete)
+    e.add(node, "copperAtomCount", count(cl.composition.Cu))
+    if cl.composition.hydride is not None:
+        e.add(node, "hydrideCount", count(cl.composition.hydride))
+    e.add(node, "charge", cl.charge)
+    e.add(node, "variant", cl.variant)
+    components = [("element", "Cu", cl.composition.Cu)]
+    if cl.composition.hydride:
+        components.append(("element", "H", cl.composition.hydride))
+    components += [("ligand", item.ligand, item.count) for item in cl.composition.ligands]
+    for kind, ident, n in components:
+        part = NamedNode(f"{node.value}/component/{ident}")
+        e.add(node, "hasComponent", part)
+        e.add(part, TYPE.value, term("ComponentCount"))
+        e.add(part, "component", resource(kind, ident))
+        e.add(part, "count", count(n))
+        if kind == "ligand":
+            e.add(node, "hasLigand", resource("ligand", ident))
+    for field, prop in (("counter_ions", "hasCounterIon"), ("solvates", "hasSolvate")):
+        for item in getattr(cl, field):
+            part = NamedNode(f"{node.value}/{field.replace('_', '-')}/{item.chemical}")
+            e.add(node, prop, part)
+            e.add(part, TYPE.value, term("ComponentCount"))
+            e.add(part, "component", e.chemical(item.chemical))
+            e.add(part, "count", count(item.count))
+    if cl.kernel:
+        kernel = NamedNode(node.value + "/kernel")
+        e.add(node, "hasKernel", kernel)
+        e.add(kernel, TYPE.value, term("Kernel"))
+        e.add(kernel, "kernelFormula", cl.kernel.formula)
+        e.add(kernel, "nuclearity", count(cl.kernel.nuclearity) if cl.kernel.nuclearity is not None else None)
+        e.add(kernel, "charge", cl.kernel.charge)
+        e.add(kernel, "hasGeometry", e.vocab(cl.kernel.geometry))
+    if cl.shell:
+        shell = NamedNode(node.value + "/shell")
+        e.add(node, "hasShell", shell)
+        e.add(shell, TYPE.value, term("Shell"))
+        e.add(shell, "formulaAsWritten", cl.shell.formula)
+        e.add(shell, "nuclearity", count(cl.shell.nuclearity) if cl.shell.nuclearity is not None else None)
+    e.add(node, "coreConfiguration", e.vocab(cl.core_configuration))
+    e.add(node, "hasGeometry", e.vocab(cl.geometry))
+    e.add_all(node, "hasActiveSiteMotif", [term(m) for m in cl.active_site_motifs])
+    if cl.free_electrons is not None:
+        e.add(node, "statedFreeElectronCount", count(cl.free_electrons))
+    derived = formula.free_electrons(cl, ligands)
+    if derived is not None:
+        e.add(node, "derivedFreeElectronCount", derived[0])
+        e.add(node, "derivation", derived[1])
+    e.add_all(node, "oxidationState", cl.oxidation_states)
+    if e.source.data.source:
+        e.add(node, DCTERMS + "source", doi_iri(e.source.doi))
+    e.evidence(node, cl)
+
+
+def _synthesis(e: Emitter, syn) -> None:
+    node = resource("synthesis", syn.id)
+    e.add(node, TYPE.value, term("SynthesisProcedure"))
+    e.add(node, "synthesisMethod", term(syn.method))
+    e.add_all(node, "product", [e.cluster_iri(c) for c in syn.products])
+    e.add_all(node, "sideProduct", [e.cluster_iri(c) for c in syn.side_products])
+    e.add_all(node, "startingCluster", [e.cluster_iri(c) for c in syn.starting_clusters])
+    for field, prop in (("copper_sources", "copperSource"), ("ligand_reagents", "ligandReagent"),
+                        ("reductants", "reductant"), ("solvents", "solvent"), ("bases", "base"),
+                        ("additives", "additive")):
+        e.add_all(node, prop, [e.chemical(c) for c in getattr(syn, field)])
+    e.add_all(node, "precursorText", syn.precursors)
+    for order, step in enumerate(syn.steps, start=1):
+        s = NamedNode(f"{node.value}/step/{order}")
+        e.add(node, "hasStep", s)
+        e.add(s, TYPE.value, term("SynthesisStep"))
+        e.add(s, "stepOrder", count(order))
+        e.add(s, "stepText", step.text)
+        e.add(s, "colourFrom", step.colour_from)
+        e.add(s, "colourTo", step.colour_to)
+    for item in syn.yields:
+        y = NamedNode(f"{node.value}/yield/{item.product}")
+        e.add(node, "hasYield", y)
+        e.add(y, TYPE.value, term("Yield"))
+        e.add(y, "yieldOf", e.cluster_iri(item.product))
+        e.add(y, "yieldPercent", float(item.value))
+    e.add_all(node, "conditionText", [f"{k}: {v}" for k, v in syn.conditions.items()])
+    e.evidence(node, syn)
+
+
+def _measurement(e: Emitter, m) -> None:
+    node = resource("measurement", f"{m.cluster}-{m.metric.lower()}-{_hash(m.model_dump(exclude={'evidence'}))}")
+    e.add(node, TYPE.value, term("Measurement"))
+    e.add(node, "catalyst" if m.reaction else "measuredOn", e.cluster_iri(m.cluster))
+    e.add(node, "reaction", e.vocab(m.reaction))
+    e.add(node, "measuredProduct", e.chemical(m.product))
+    e.add(node, "metric", term(m.metric))
+    for field, prop in (("value", "value"), ("value_min", "valueMin"), ("value_max", "valueMax")):
+        number = getattr(m, field)
+        e.add(node, prop, float(number) if number is not None else None)
+    e.add(node, QUDT + "unit", e.unit(m.unit))
+    e.add(node, "unitAsWritten", m.unit)
+    e.add(node, "qualifier", m.qualifier)
+    e.add(node, "method", e.vocab(m.method))
+    if c := m.conditions:
+        e.add(node, "potentialVsRHE", float(c.potential_v_rhe) if c.potential_v_rhe is not None else None)
+        e.add(node, "overpotential", float(c.overpotential_v) if c.overpotential_v is not None else None)
+        e.add(node, "electrolyte", c.electrolyte)
+        e.add(node, "light", c.light)
+        e.add(node, "support", e.chemical(c.support))
+        if c.loading:
+            e.add(node, "loadingValue", float(c.loading.value))
+            e.add(node, "loadingUnit", e.unit(c.loading.unit))
+        if c.time:
+            e.add(node, "durationValue", float(c.time.value))
+            e.add(node, "durationUnit", e.unit(c.time.unit))
+        e.add(node, "temperatureText", c.temperature)
+        e.add(node, "conditionText", c.text)
+    e.evidence(node, m)
+
+
+def _comparison(e: Emitter, cmp) -> None:
+    node = resource("comparison", f"{cmp.better}-vs-{cmp.worse}-{_hash(cmp.model_dump(exclude={'evidence'}))}")
+    e.add(node, TYPE.value, term("Comparison"))
+    e.add(node, "better", e.cluster_iri(cmp.better))
+    e.add(node, "worse", e.cluster_iri(cmp.worse))
+    e.add(node, "comparedMetric", term(cmp.metric))
+    e.add(node, "reaction", e.vocab(cmp.reaction))
+    e.add(node, "ratio", float(cmp.ratio) if cmp.ratio is not None else None)
+    e.add(node, "ratioText", cmp.ratio_text)
+    e.add(node, "structuralDifference", e.vocab(cmp.structural_difference))
+    e.add(node, "explanation", cmp.explanation)
+    e.evidence(node, cmp)
+
+
+def _relation(e: Emitter, rel) -> None:
+    s, p, o = e.cluster_iri(rel.subject), term(rel.predicate), e.cluster_iri(rel.object)
+    e.add(s, p.value, o)
+    statement = resource("statement", _hash(s.value, p.value, o.value))
+    e.add(statement, TYPE.value, NamedNode(RDF + "Statement"))
+    e.add(statement, RDF + "subject", s)
+    e.add(statement, RDF + "predicate", p)
+    e.add(statement, RDF + "object", o)
+    e.evidence(statement, rel)
+
+
+def _characterisation(e: Emitter, ch) -> None:
+    node = resource("characterisation", f"{ch.cluster}-{ch.method.lower()}-{_hash(ch.observation)}")
+    e.add(e.cluster_iri(ch.cluster), "characterisedBy", node)
+    e.add(node, TYPE.value, term("Characterisation"))
+    e.add(node, "characterisationMethod", term(ch.method))
+    e.add(node, "observation", ch.observation)
+    e.evidence(node, ch)
+
+
+def _ligand(e: Emitter, lig) -> None:
+    node = resource("ligand", lig.id)
+    e.add(node, TYPE.value, term(lig.family))
+    e.add(node, LABEL.value, lig.name)
+    e.add(node, "abbreviation", lig.abbreviation)
+    e.add_all(node, "bindingAtom", lig.binding_atoms)
+    e.add(node, "electronsWithdrawn", count(lig.electrons_withdrawn) if lig.electrons_withdrawn is not None else None)
+    e.add(node, "precursorMolecule", e.chemical(lig.precursor))
+    e.add_all(node, "hasCoordinationMode", [resource("coordination-mode", m) for m in lig.coordination_modes])
+    e.evidence(node, lig)
+
+
+def _chemical(e: Emitter, chem) -> None:
+    node = resource("chemical", chem.id)
+    e.add(node, TYPE.value, term("ChemicalEntity"))
+    e.add(node, LABEL.value, chem.name)
+    e.add(node, "molecularFormula", chem.formula)
+    e.add(node, "smiles", chem.smiles)
+    e.add(node, "inchi", chem.inchi)
+    e.add(node, "inchikey", chem.inchikey)
+    if chem.chebi:
+        e.add(node, SKOS + "exactMatch", NamedNode(OBO + chem.chebi.replace(":", "_")))
+    if chem.pubchem_cid:
+        e.add(node, "pubchemCID", chem.pubchem_cid)
+        e.add(node, SKOS + "exactMatch", NamedNode(f"{PUBCHEM}{chem.pubchem_cid}"))
+    if chem.wikidata:
+        e.add(node, SKOS + "exactMatch", NamedNode(WD + chem.wikidata))
+    e.add_all(node, "role", chem.roles)
+    e.evidence(node, chem)
+
+
+def _publication(e: Emitter, pub) -> None:
+    node = doi_iri(pub.doi)
+    e.add(node, TYPE.value, term("Publication"))
+    e.add(node, BIBO + "doi", pub.doi.lower())
+    e.add(node, "referenceNumber", pub.ref)
+    e.add(node, DCTERMS + "title", pub.title)
+    e.add(node, "authors", pub.authors)
+    e.add(node, "journal", pub.journal)
+    e.add(node, BIBO + "volume", pub.volume)
+    e.add(node, BIBO + "issue", pub.issue)
+    e.add(node, BIBO + "pages", pub.pages)
+    if pub.year is not None:
+        e.add(node, FABIO + "hasPublicationYear", Literal(str(pub.year), datatype=NamedNode(XSD + "gYear")))
+    e.evidence(node, pub)
+
+
+def _half_reaction(e: Emitter, hr) -> None:
+    node = resource("half-reaction", hr.id)
+    e.add(node, TYPE.value, term("HalfReaction"))
+    e.add(node, LABEL.value, hr.label or hr.equation)
+    e.add(node, "reaction", e.vocab(hr.reaction))
+    e.add(node, "equation", hr.equation)
+    e.add(node, "equationAsWritten", hr.equation_as_written)
+    e.add(node, "halfReactionProduct", e.chemical(hr.product))
+    e.add(node, "electronsTransferred", count(hr.electrons_transferred)
+          if hr.electrons_transferred is not None else None)
+    e.add(node, "standardPotentialVsRHE", float(hr.e0_v_rhe))
+    e.evidence(node, hr)
+
+
+def _coordination_mode(e: Emitter, mode) -> None:
+    node = resource("coordination-mode", mode.id)
+    e.add(node, TYPE.value, term("CoordinationMode"))
+    e.add(node, LABEL.value, mode.label)
+    e.add(node, "ligandFamily", term(mode.ligand_family))
+    e.add(node, "donorAtom", mode.donor_atom)
+    if mode.coppers_per_donor is not None:
+        e.add(node, "coppersPerDonor", count(mode.coppers_per_donor))
+        e.add(node, "bridgingNumber", count(mode.coppers_per_donor))
+    if mode.donors_per_copper is not None:
+        e.add(node, "donorsPerCopper", count(mode.donors_per_copper))
+    e.add_all(node, "hapticity", [count(h) for h in mode.hapticity])
+    e.add(node, "bondingType", mode.bonding)
+    e.add(node, "ringMotif", mode.ring_motif)
+    e.evidence(node, mode)
+
+
+def _cite(e: Emitter, node, refs: list[int]) -> None:
+    by_number = {rec.ref: doi for doi, (_, rec) in e.registry.publications.items() if rec.ref}
+    e.add_all(node, "citesReference", [doi_iri(by_number[r]) for r in refs if r in by_number])
+
+
+def _concept(e: Emitter, concept) -> None:
+    node = resource("concept", concept.id)
+    e.add(node, TYPE.value, NamedNode(SKOS + "Concept"))
+    e.add(node, SKOS + "prefLabel", concept.label)
+    e.add(node, SKOS + "definition", concept.statement)
+    e.add_all(node, "magicNumber", [count(n) for n in concept.magic_numbers])
+    e.add_all(node, "valenceState", concept.valence_states)
+    e.evidence(node, concept)
+
+
+def _perspective(e: Emitter, p) -> None:
+    node = resource("perspective", p.id)
+    e.add(node, TYPE.value, term("Perspective"))
+    e.add(node, LABEL.value, p.topic)
+    e.add(node, "perspectiveNumber", p.number)
+    e.add(node, "topic", p.topic)
+    e.add(node, "statement", p.statement)
+    _cite(e, node, p.references)
+    for n, example in enumerate(p.examples, start=1):
+        ex = NamedNode(f"{node.value}/example/{n}")
+        e.add(node, "hasExample", ex)
+        e.add(ex, "statement", example.statement)
+        _cite(e, ex, example.references)
+    e.evidence(node, p)
+
+
+def _synthesis_method(e: Emitter, note) -> None:
+    node = term(note.id)
+    e.add(node, SKOS + "scopeNote", note.description)
+    e.add(node, "advantages", note.advantages)
+    e.add(node, "disadvantages", note.disadvantages)
+    e.add(node, "introducedBy", note.introduced_by)
+    e.add(node, "introducedYear", note.year)
+    _cite(e, node, note.references)
+    e.evidence(node, note)
+
+
+EMITTERS = {
+    "clusters": _cluster, "syntheses": _synthesis, "measurements": _measurement, "comparisons": _comparison,
+    "relations": _relation, "characterisations": _characterisation, "ligands": _ligand, "chemicals": _chemical,
+    "publications": _publication, "half_reactions": _half_reaction, "coordination_modes": _coordination_mode,
+    "concepts": _concept, "perspectives": _perspective, "synthesis_methods": _synthesis_method,
+}
+
+
+def compile_file(source: SourceFile, registry: Registry, vocabulary: Vocabulary) -> list[Quad]:
+    """All quads of one data file, in its source-document graph."""
+    e = Emitter(source, registry, vocabulary)
+    if source.data.source:
+        paper = doi_iri(source.doi)
+        e.add(paper, TYPE.value, term("Publication"))
+        e.add(paper, BIBO + "doi", source.doi)
+        e.add(paper, "referenceNumber", source.data.source.ref)
+    for kind, emit in EMITTERS.items():
+        for record in getattr(source.data, kind):
+            emit(e, record)
+    return e.quads
+
+
+def compile_all(registry: Registry, vocabulary: Vocabulary) -> list[Quad]:
+    """Quads of every data file (duplicates across files collapse in the store)."""
+    return [quad for source in registry.files for quad in compile_file(source, registry, vocabulary)]

@@ -1,0 +1,56 @@
+"""Cluster identity from composition: slug, canonical formula and the derived free-electron count."""
+
+from __future__ import annotations
+
+from .schema import Cluster, Ligand
+
+
+def _charge_text(charge: int) -> str:
+    return f"{abs(charge)}{'+' if charge > 0 else '-'}" if charge else ""
+
+
+def slug(cluster: Cluster) -> str:
+    """`cu{Cu}h{H}-{ligand}_{count}…-{n}plus|minus-{variant}` with ligands sorted by id."""
+    comp = cluster.composition
+    parts = [f"cu{comp.Cu}" + (f"h{comp.hydride}" if comp.hydride else "")]
+    parts += [f"{item.ligand}_{item.count}" for item in sorted(comp.ligands, key=lambda i: i.ligand)]
+    if cluster.charge:
+        parts.append(f"{abs(cluster.charge)}{'plus' if cluster.charge > 0 else 'minus'}")
+    if cluster.variant:
+        parts.append(cluster.variant)
+    return "-".join(parts)
+
+
+def canonical_formula(cluster: Cluster, ligands: dict[str, Ligand]) -> str:
+    """`[Cu32H8(Cl)2(PET)24]2-`: Cu, hydride, then ligands (by id) with their abbreviations, then charge."""
+    comp = cluster.composition
+    body = f"Cu{comp.Cu}" + (f"H{comp.hydride}" if comp.hydride else "")
+    for item in sorted(comp.ligands, key=lambda i: i.ligand):
+        ligand = ligands.get(item.ligand)
+        label = (ligand.abbreviation if ligand and ligand.abbreviation else item.ligand)
+        body += f"({label}){item.count}"
+    text = f"[{body}]" + _charge_text(cluster.charge or 0)
+    return text if cluster.formula_complete else text + " (partial)"
+
+
+def free_electrons(cluster: Cluster, ligands: dict[str, Ligand]) -> tuple[int, str] | None:
+    """n = Cu − Σ(count × electrons withdrawn) − hydride − charge, with the derivation spelled out.
+
+    None when the composition is partial, the charge unknown, or a ligand's electron count unknown.
+    """
+    comp = cluster.composition
+    if not cluster.formula_complete or cluster.charge is None:
+        return None
+    terms, withdrawn = [], 0
+    for item in sorted(comp.ligands, key=lambda i: i.ligand):
+        ligand = ligands.get(item.ligand)
+        if ligand is None or ligand.electrons_withdrawn is None:
+            return None
+        if ligand.electrons_withdrawn:
+            withdrawn += item.count * ligand.electrons_withdrawn
+            terms.append(f"{item.count}×{ligand.electrons_withdrawn} ({ligand.abbreviation or ligand.id})")
+    hydride = comp.hydride or 0
+    n = comp.Cu - withdrawn - hydride - cluster.charge
+    text = (f"n = {comp.Cu} Cu − [{' + '.join(terms) or '0'}] withdrawn by X-type ligands − {hydride} hydride"
+            f" − ({cluster.charge}) charge = {n}")
+    return n, text

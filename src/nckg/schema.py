@@ -1,0 +1,300 @@
+"""The schema of the curated YAML sources (pydantic models); see data/README.md."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Count = Annotated[int, Field(ge=0)]
+Percent = Annotated[float, Field(ge=0, le=100)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.+-]*$")]
+Doi = Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")]
+
+
+class Record(BaseModel):
+    """Base of every curated record: unknown keys are errors, so typos cannot pass silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(Record):
+    section: str = Field(pattern=r"^(\d+(\.\d+)*|References|Table \d+|Scheme \d+|Fig\. \d+|Abstract|Title)$")
+    quote: str = Field(min_length=8)
+
+
+class Evidenced(Record):
+    evidence: list[Evidence] = Field(min_length=1)
+    note: str | None = None
+    interpreted: list[str] = []  # fields read from garbled text; their reading is explained in `note`
+
+    @model_validator(mode="after")
+    def _interpretation_explained(self):
+        if self.interpreted and not self.note:
+            raise ValueError("`interpreted` fields need a `note` explaining the reading of the garbled text")
+        return self
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        return [value] if isinstance(value, dict) else value
+
+    def quotes(self) -> list[str]:
+        return [item.quote for item in self.evidence]
+
+
+class Source(Record):
+    ref: int | None = Field(default=None, ge=1)
+    doi: Doi
+
+
+class LigandCount(Record):
+    ligand: Slug
+    count: Count
+
+
+class ChemicalCount(Record):
+    chemical: Slug
+    count: Count = 1
+
+
+class Composition(Record):
+    Cu: int = Field(ge=1)
+    hydride: Count | None = None
+    ligands: list[LigandCount] = []
+
+
+class Kernel(Record):
+    formula: str | None = None
+    nuclearity: Count | None = None
+    charge: int | None = None
+    geometry: str | None = None
+
+
+class Shell(Record):
+    formula: str | None = None
+    nuclearity: Count | None = None
+
+
+class Cluster(Evidenced):
+    id: Slug
+    variant: Slug | None = None
+    labels: list[str] = []
+    formula_as_written: str
+    formula_complete: bool = True
+    composition: Composition
+    charge: int | None = None
+    counter_ions: list[ChemicalCount] = []
+    solvates: list[ChemicalCount] = []
+    kernel: Kernel | None = None
+    shell: Shell | None = None
+    core_configuration: str | None = None
+    geometry: str | None = None
+    active_site_motifs: list[str] = []
+    free_electrons: Count | None = None
+    oxidation_states: list[str] = []
+
+
+class Step(Record):
+    text: str
+    colour_from: str | None = None
+    colour_to: str | None = None
+
+
+class Yield(Record):
+    product: Slug
+    value: Percent
+
+
+class Synthesis(Evidenced):
+    id: Slug
+    method: str
+    products: list[Slug] = []
+    side_products: list[Slug] = []
+    starting_clusters: list[Slug] = []
+    copper_sources: list[Slug] = []
+    precursors: list[str] = []
+    ligand_reagents: list[Slug] = []
+    reductants: list[Slug] = []
+    solvents: list[Slug] = []
+    bases: list[Slug] = []
+    additives: list[Slug] = []
+    steps: list[Step] = []
+    yields: list[Yield] = []
+    conditions: dict[str, str] = {}
+
+
+class Quantity(Record):
+    value: float
+    unit: str
+
+
+class Conditions(Record):
+    potential_v_rhe: float | None = None
+    overpotential_v: float | None = None
+    electrolyte: str | None = None
+    light: str | None = None
+    support: Slug | None = None
+    loading: Quantity | None = None
+    time: Quantity | None = None
+    temperature: str | None = None
+    text: str | None = None
+
+
+class Measurement(Evidenced):
+    cluster: Slug
+    reaction: str | None = None
+    product: Slug | None = None
+    metric: str
+    value: float | None = None
+    value_min: float | None = None
+    value_max: float | None = None
+    unit: str
+    qualifier: Literal["over", "approximately", "up-to", "nearly", "less-than", "at-least", "about"] | None = None
+    method: str | None = None
+    conditions: Conditions | None = None
+
+    @model_validator(mode="after")
+    def _value_or_range(self):
+        if self.value is None and (self.value_min is None or self.value_max is None):
+            raise ValueError("a measurement needs `value` or both `value_min` and `value_max`")
+        if self.unit == "percent":
+            for number in (self.value, self.value_min, self.value_max):
+                if number is not None and not 0 <= number <= 100:
+                    raise ValueError(f"a percentage must lie in [0, 100], got {number}")
+        return self
+
+
+class Comparison(Evidenced):
+    better: Slug
+    worse: Slug
+    metric: str
+    reaction: str | None = None
+    ratio: float | None = Field(default=None, gt=0)
+    ratio_text: str | None = None
+    structural_difference: str | None = None
+    explanation: str | None = None
+
+
+class Relation(Evidenced):
+    subject: Slug
+    predicate: str
+    object: Slug
+
+
+class Characterisation(Evidenced):
+    cluster: Slug
+    method: str
+    observation: str
+
+
+class Ligand(Evidenced):
+    id: Slug
+    abbreviation: str | None = None
+    name: str
+    family: str
+    binding_atoms: list[str] = []
+    electrons_withdrawn: Count | None = None
+    precursor: Slug | None = None
+    coordination_modes: list[Slug] = []
+
+
+class Chemical(Evidenced):
+    id: Slug
+    name: str
+    formula: str | None = None
+    smiles: str | None = None
+    inchi: str | None = None
+    inchikey: str | None = Field(default=None, pattern=r"^[A-Z]{14}-[A-Z]{10}-[A-Z]$")
+    chebi: str | None = Field(default=None, pattern=r"^CHEBI:\d+$")
+    pubchem_cid: int | None = Field(default=None, ge=1)
+    wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
+    roles: list[str] = []
+
+
+class Publication(Evidenced):
+    ref: int | None = Field(default=None, ge=0)
+    doi: Doi
+    title: str | None = None
+    authors: str | None = None
+    journal: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+
+
+class HalfReaction(Evidenced):
+    id: Slug
+    reaction: str | None = None
+    label: str | None = None
+    equation: str
+    equation_as_written: str | None = None
+    product: Slug | None = None
+    electrons_transferred: Count | None = None
+    e0_v_rhe: float
+
+
+class CoordinationMode(Evidenced):
+    id: Slug
+    label: str
+    ligand_family: str
+    donor_atom: str | None = None
+    coppers_per_donor: Count | None = None
+    donors_per_copper: Count | None = None
+    hapticity: list[Count] = []
+    bonding: Literal["sigma", "pi", "sigma-pi"] | None = None
+    ring_motif: str | None = None
+
+
+class Concept(Evidenced):
+    id: Slug
+    label: str
+    statement: str
+    magic_numbers: list[Count] = []
+    valence_states: list[str] = []
+
+
+class Example(Record):
+    statement: str
+    references: list[int] = []
+
+
+class Perspective(Evidenced):
+    id: Slug
+    number: int | None = None
+    topic: str
+    statement: str
+    references: list[int] = []
+    examples: list[Example] = []
+
+
+class SynthesisMethodNote(Evidenced):
+    id: str
+    label: str | None = None
+    description: str | None = None
+    advantages: str | None = None
+    disadvantages: str | None = None
+    introduced_by: str | None = None
+    year: int | None = None
+    references: list[int] = []
+
+
+class DataFile(Record):
+    """One YAML file under data/: a primary paper's records or a topic."""
+
+    source: Source | None = None
+    clusters: list[Cluster] = []
+    syntheses: list[Synthesis] = []
+    measurements: list[Measurement] = []
+    comparisons: list[Comparison] = []
+    relations: list[Relation] = []
+    characterisations: list[Characterisation] = []
+    ligands: list[Ligand] = []
+    chemicals: list[Chemical] = []
+    publications: list[Publication] = []
+    half_reactions: list[HalfReaction] = []
+    coordination_modes: list[CoordinationMode] = []
+    concepts: list[Concept] = []
+    perspectives: list[Perspective] = []
+    synthesis_methods: list[SynthesisMethodNote] = []
