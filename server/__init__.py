@@ -1,1 +1,21 @@
-"""HTTP layer of nckg (Flask)."""
+"""HTTP layer of nckg (Flask): maps requests to `nckg` calls."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import config, cors, db, sparql
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory: defaults from server/config.py, then NCKG_* environment variables, then test_config."""
+    app = Flask(__name__)
+    app.config.from_object(config)
+    app.config.from_prefixed_env("NCKG")
+    if test_config:
+        app.config.from_mapping(test_config)
+    db.init_app(app)
+    cors.init_app(app)
+    for blueprint in (sparql.bp,):  # one blueprint per area (catalogue, resources, ui join here)
+        app.register_blueprint(blueprint)
+    return app

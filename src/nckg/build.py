@@ -9,9 +9,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
-from . import checks, compile, config, sources
+from . import checks, compile, config, sources, store
 from .namespaces import IMPORTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .vocabulary import load_vocabulary, ontology_files
 
@@ -66,15 +66,11 @@ def ontology_quads() -> list[Quad]:
     return quads
 
 
-def write_store(target: Path, quads: list[Quad]) -> Path:
+def swap_in(target: Path, quads: list[Quad]) -> Path:
     """Write quads into a new versioned store directory and atomically point `target` (a symlink) at it."""
     target.parent.mkdir(parents=True, exist_ok=True)
     version = target.parent / f"{target.name}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-    store = Store(str(version))
-    store.bulk_extend(quads)
-    store.flush()
-    store.optimize()
-    del store
+    store.write_store(version, quads)
     if target.exists() and not target.is_symlink():  # an older plain directory: keep it aside
         target.rename(target.parent / f"{target.name}-legacy-{int(time.time())}")
     link = target.parent / f".{target.name}.swap"
@@ -121,7 +117,7 @@ def build(store_path: Path | None = None, data_dir: Path | None = None) -> Build
     t = lap("reasoning", t)
     quads = ontology + data + inferred
     target = store_path or config.store_path()
-    write_store(target, quads)
+    swap_in(target, quads)
     lap("store", t)
     counts = Counter(q.graph_name.value if isinstance(q.graph_name, NamedNode) else "" for q in set(quads))
     return BuildReport(target, dict(sorted(counts.items())), coverage(registry), quote_count(registry),

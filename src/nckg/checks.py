@@ -11,6 +11,8 @@ from .vocabulary import Vocabulary
 
 # numeric fields that are curation conventions or external identifiers, not numbers read from the text
 NOT_FROM_TEXT = {"electrons_withdrawn", "pubchem_cid"}
+# formula notation leaves a count or charge of one unwritten ("[Cu8H(...)]+", "]Cl")
+IMPLICIT_ONE = {"charge", "count", "hydride"}
 
 
 def build_registry(files: list[SourceFile]) -> tuple[Registry, list[SourceError]]:
@@ -54,7 +56,7 @@ def check_evidence(source: SourceFile, loc: tuple, record: Evidenced) -> list[So
     skip = {"evidence", "note", "interpreted", *record.interpreted}
     fields = record.model_dump(exclude=skip)
     for key, number in _numbers(fields):
-        if key in NOT_FROM_TEXT or (key == "charge" and number == 0):
+        if key in NOT_FROM_TEXT or (key == "charge" and number == 0) or (key in IMPLICIT_ONE and number == 1):
             continue
         if not quotes.number_in(number, record.quotes()):
             errors.append(source.error(loc, f"number {number:g} ({key}) does not occur in the record's quotes"))
@@ -147,6 +149,9 @@ def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = T
         c.ref(s, loc + ("object",), "clusters", rel.object)
         if vocabulary.relations and rel.predicate not in vocabulary.relations:
             c.errors.append(s.error(loc + ("predicate",), f"unknown relation {rel.predicate!r}"))
+    for s, i, app in registry.records("applications"):
+        c.ref(s, ("applications", i, "cluster"), "clusters", app.cluster)
+        c.term(s, ("applications", i, "reaction"), "reaction", app.reaction)
     for s, i, ch in registry.records("characterisations"):
         c.ref(s, ("characterisations", i, "cluster"), "clusters", ch.cluster)
         c.term(s, ("characterisations", i, "method"), "characterisation_method", ch.method)
@@ -163,6 +168,8 @@ def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = T
         if vocabulary.ligand_families and mode.ligand_family not in vocabulary.ligand_families:
             c.errors.append(s.error(("coordination_modes", i, "ligand_family"),
                                     f"unknown ligand family {mode.ligand_family!r}"))
+    for s, i, mode in registry.records("coordination_modes"):
+        c.ref(s, ("coordination_modes", i, "broader"), "coordination_modes", mode.broader)
     for s, i, note in registry.records("synthesis_methods"):
         c.term(s, ("synthesis_methods", i, "id"), "synthesis_method", note.id)
     if verify_quotes:

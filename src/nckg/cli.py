@@ -86,3 +86,118 @@ def stats() -> None:
     click.echo(f"quotes verified: {quote_count(registry)}")
     for section, kinds in by_section(registry).items():
         click.echo(f"  {section:<10} " + ", ".join(f"{k} {v}" for k, v in kinds.items()))
+
+
+QUERY_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+                 "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
+                 "nquads": "application/n-quads", "ntriples": "application/n-triples"}
+
+
+def open_store(store_path: Path | None):
+    """The built store, or exit with a hint to build it."""
+    from .store import GraphStore
+
+    try:
+        return GraphStore.open(store_path or config.store_path())
+    except (FileNotFoundError, OSError) as exc:
+        _fail(f"cannot open the store: {exc}")
+
+
+def render_table(csv_bytes: bytes) -> str:
+    """A CSV result as an aligned text table."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8"))))
+    if not rows:
+        return ""
+    widths = [max(len(row[i]) if i < len(row) else 0 for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + f"\n({len(rows) - 1} rows)"
+
+
+def emit_result(result, fmt: str) -> None:
+    """Write a query result to stdout in a CLI format name (table renders SELECT results as text)."""
+    from pyoxigraph import QueryBoolean, QueryTriples
+
+    from .store import GraphStore
+
+    if fmt == "table":
+        if isinstance(result, QueryBoolean):
+            click.echo(str(bool(result)).lower())
+            return
+        if isinstance(result, QueryTriples):
+            fmt = "turtle"
+        else:
+            click.echo(render_table(GraphStore.serialize(result, "text/csv")))
+            return
+    try:
+        data = GraphStore.serialize(result, QUERY_FORMATS[fmt])
+    except ValueError as exc:
+        _fail(str(exc))
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file.")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", *QUERY_FORMATS]), help="Output format.")
+@_store_option
+def query(sparql: str | None, query_file, fmt: str, store_path: Path | None) -> None:
+    """Run a SPARQL query (argument or --file) against the built graph."""
+    from .store import QueryError
+
+    if bool(sparql) == bool(query_file):
+        _fail("give the query either as an argument or with --file")
+    text = sparql or query_file.read()
+    try:
+        result = open_store(store_path).query(text)
+    except QueryError as exc:
+        _fail(f"query rejected: {exc}")
+    emit_result(result, fmt)
+
+
+EXPORT_FORMATS = {"nquads": "application/n-quads", "trig": "application/trig",
+                  "turtle": "text/turtle", "ntriples": "application/n-triples"}
+
+
+@main.command()
+@click.option("--format", "fmt", default="nquads", show_default=True, type=click.Choice(list(EXPORT_FORMATS)))
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
+@_store_option
+def export(fmt: str, output: Path | None, store_path: Path | None) -> None:
+    """Dump the whole dataset. N-Quads and TriG keep the named graphs; Turtle and N-Triples hold their union."""
+    from pyoxigraph import RdfFormat
+
+    store = open_store(store_path)
+    if fmt in ("nquads", "trig"):
+        data = store.dump(RdfFormat.N_QUADS if fmt == "nquads" else RdfFormat.TRIG)
+    else:
+        data = store.serialize(store.run("export_union"), EXPORT_FORMATS[fmt])
+    if output:
+        output.write_bytes(data)
+        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@_store_option
+def serve(host: str, port: int, threads: int, store_path: Path | None) -> None:
+    """Serve the graph over HTTP with the production WSGI server (waitress); builds first if there is no store."""
+    import os
+
+    target = store_path or config.store_path()
+    if not target.exists():
+        click.echo(f"no store at {target}: building it first", err=True)
+        build.callback(store_path=target)
+    os.environ["NCKG_STORE"] = str(target)
+    # The HTTP layer lives in the `server` package; run it as its own module so nckg never imports Flask.
+    os.execv(sys.executable, [sys.executable, "-m", "server", "--host", host, "--port", str(port),
+                              "--threads", str(threads), "--store", str(target)])

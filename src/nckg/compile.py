@@ -224,15 +224,23 @@ def _comparison(e: Emitter, cmp) -> None:
     e.evidence(node, cmp)
 
 
-def _relation(e: Emitter, rel) -> None:
-    s, p, o = e.cluster_iri(rel.subject), term(rel.predicate), e.cluster_iri(rel.object)
+def _reified(e: Emitter, s, p: NamedNode, o, record: Evidenced) -> None:
+    """Assert (s p o) and attach the record's evidence to an rdf:Statement about it."""
     e.add(s, p.value, o)
     statement = resource("statement", _hash(s.value, p.value, o.value))
     e.add(statement, TYPE.value, NamedNode(RDF + "Statement"))
     e.add(statement, RDF + "subject", s)
     e.add(statement, RDF + "predicate", p)
     e.add(statement, RDF + "object", o)
-    e.evidence(statement, rel)
+    e.evidence(statement, record)
+
+
+def _relation(e: Emitter, rel) -> None:
+    _reified(e, e.cluster_iri(rel.subject), term(rel.predicate), e.cluster_iri(rel.object), rel)
+
+
+def _application(e: Emitter, app) -> None:
+    _reified(e, e.cluster_iri(app.cluster), term("catalyses"), term(app.reaction), app)
 
 
 def _characterisation(e: Emitter, ch) -> None:
@@ -319,6 +327,7 @@ def _coordination_mode(e: Emitter, mode) -> None:
     e.add_all(node, "hapticity", [count(h) for h in mode.hapticity])
     e.add(node, "bondingType", mode.bonding)
     e.add(node, "ringMotif", mode.ring_motif)
+    e.add(node, SKOS + "broader", resource("coordination-mode", mode.broader) if mode.broader else None)
     e.evidence(node, mode)
 
 
@@ -334,6 +343,7 @@ def _concept(e: Emitter, concept) -> None:
     e.add(node, SKOS + "definition", concept.statement)
     e.add_all(node, "magicNumber", [count(n) for n in concept.magic_numbers])
     e.add_all(node, "valenceState", concept.valence_states)
+    _cite(e, node, concept.references)
     e.evidence(node, concept)
 
 
@@ -366,7 +376,7 @@ def _synthesis_method(e: Emitter, note) -> None:
 
 EMITTERS = {
     "clusters": _cluster, "syntheses": _synthesis, "measurements": _measurement, "comparisons": _comparison,
-    "relations": _relation, "characterisations": _characterisation, "ligands": _ligand, "chemicals": _chemical,
+    "relations": _relation, "applications": _application, "characterisations": _characterisation, "ligands": _ligand, "chemicals": _chemical,
     "publications": _publication, "half_reactions": _half_reaction, "coordination_modes": _coordination_mode,
     "concepts": _concept, "perspectives": _perspective, "synthesis_methods": _synthesis_method,
 }

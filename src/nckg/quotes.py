@@ -12,7 +12,8 @@ _LINK_TARGET = re.compile(r"\]\((?:#page-[^)]*|https?://[^)]*)\)")
 _LATEX_SYMBOLS = {r"\equiv": "≡", r"\textequiv": "≡", r"\cdot": "·", r"\bullet": "•", r"\mu": "μ", r"\eta": "η",
                   r"\sigma": "σ", r"\pi": "π", r"\rightarrow": "→", r"\to": "→", r"\circ": "°", r"\times": "×"}
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
-_MARKUP = re.compile(r"[$\{\}_^\\\[\]*`]")
+_MARKUP = re.compile(r"[$\{\}_\\\[\]*`]")
+_SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻]+")
 _SPACE = re.compile(r"\s+")
 _DASHES = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "’": "'", "‘": "'", "“": '"', "”": '"'})
 
@@ -29,7 +30,8 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 def spaced(text: str) -> str:
     """Text with markup removed and unicode folded, single-spaced (numbers stay separated)."""
-    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    text = _SUPERSCRIPT.sub(lambda m: " " + m.group(0), text)  # keep Cu₄²⁺ apart as "Cu4 2+"
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES).replace("^", " ")
     text = _LINK_TARGET.sub("]", text)
     for command, symbol in _LATEX_SYMBOLS.items():
         text = text.replace(command, symbol)

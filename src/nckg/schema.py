@@ -182,6 +182,13 @@ class Relation(Evidenced):
     object: Slug
 
 
+class Application(Evidenced):
+    """A cluster used for a reaction where the review gives no figure (else use a measurement)."""
+
+    cluster: Slug
+    reaction: str
+
+
 class Characterisation(Evidenced):
     cluster: Slug
     method: str
@@ -197,6 +204,15 @@ class Ligand(Evidenced):
     electrons_withdrawn: Count | None = None
     precursor: Slug | None = None
     coordination_modes: list[Slug] = []
+    # external-linking extension (design.md "External identifiers"): the BOUND ligand as written in formulas
+    synonyms: list[str] = []
+    formula: str | None = None
+    smiles: str | None = None
+    inchi: str | None = None
+    inchikey: str | None = Field(default=None, pattern=r"^[A-Z]{14}-[A-Z]{10}-[A-Z]$")
+    chebi: str | None = Field(default=None, pattern=r"^CHEBI:\d+$")
+    pubchem_cid: int | None = Field(default=None, ge=1)
+    wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
 
 
 class Chemical(Evidenced):
@@ -245,6 +261,7 @@ class CoordinationMode(Evidenced):
     hapticity: list[Count] = []
     bonding: Literal["sigma", "pi", "sigma-pi"] | None = None
     ring_motif: str | None = None
+    broader: Slug | None = None  # a more general mode this one specialises
 
 
 class Concept(Evidenced):
@@ -253,6 +270,7 @@ class Concept(Evidenced):
     statement: str
     magic_numbers: list[Count] = []
     valence_states: list[str] = []
+    references: list[int] = []
 
 
 class Example(Record):
@@ -289,6 +307,7 @@ class DataFile(Record):
     measurements: list[Measurement] = []
     comparisons: list[Comparison] = []
     relations: list[Relation] = []
+    applications: list[Application] = []
     characterisations: list[Characterisation] = []
     ligands: list[Ligand] = []
     chemicals: list[Chemical] = []

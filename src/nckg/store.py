@@ -77,6 +77,11 @@ _OPAQUE = re.compile(r"""\#[^\n]*|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|
 _KEYWORD = r"(?<![\w:?$@.\-]){}(?![\w:\-])"
 
 
+def _uses(sparql: str, keyword: str) -> bool:
+    """Whether `keyword` occurs in the query as a keyword (not inside a comment, string, IRI or name)."""
+    return re.search(_KEYWORD.format(keyword), _OPAQUE.sub(" ", sparql), re.IGNORECASE) is not None
+
+
 class QueryError(ValueError):
     """The query was rejected: a syntax error (the parser's message) or a feature this endpoint refuses."""
 
@@ -119,11 +124,6 @@ def write_store(path: str | Path, quads: Iterable[Quad]) -> Path:
     return path
 
 
-def _declares_dataset(sparql: str) -> bool:
-    """Whether the query has FROM / FROM NAMED clauses (they then define its default graph, not the union)."""
-    return re.search(_KEYWORD.format("FROM"), _OPAQUE.sub(" ", sparql), re.IGNORECASE) is not None
-
-
 def _classify_failure(sparql: str, error: SyntaxError) -> QueryError:
     """Turn a query syntax error into UpdateRefused when the text parses as a SPARQL update (parse only)."""
     from pyparsing import ParseException  # noqa: PLC0415 - rdflib's parser only loads on errors
@@ -140,10 +140,9 @@ def _classify_failure(sparql: str, error: SyntaxError) -> QueryError:
 class GraphStore:
     """A pyoxigraph store; queries see the union of all named graphs as their default graph."""
 
-    def __init__(self, store: Store, path: Path | None = None):
+    def __init__(self, store: Store, version: str | None = None):
         self.store = store
-        self.path = path
-        self.version = current_version(path) if path else None
+        self.version = version  # name of the on-disk store directory this was opened from
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = True) -> GraphStore:
@@ -151,14 +150,15 @@ class GraphStore:
         resolved = Path(path).resolve()
         if read_only and not (resolved / "CURRENT").is_file():
             raise FileNotFoundError(f"no store at {path} (run `nckg build`)")
-        return cls(Store.read_only(str(resolved)) if read_only else Store(str(resolved)), Path(path))
+        return cls(Store.read_only(str(resolved)) if read_only else Store(str(resolved)), resolved.name)
 
     @classmethod
     def in_memory_copy(cls, path: str | Path) -> GraphStore:
         """Load the quads of the on-disk store at `path` into memory (faster queries, more RAM)."""
+        source = cls.open(path)
         copy = Store()
-        copy.extend(cls.open(path).store)
-        return cls(copy, Path(path))
+        copy.extend(source.store)
+        return cls(copy, source.version)
 
     @classmethod
     def from_quads(cls, quads: Iterable[Quad]) -> GraphStore:
@@ -178,12 +178,12 @@ class GraphStore:
                 options["default_graph"] = [NamedNode(uri) for uri in default_graph_uris]
                 options["named_graphs"] = [NamedNode(uri) for uri in named_graph_uris]
             else:
-                options["use_default_graph_as_union"] = not _declares_dataset(sparql)
+                options["use_default_graph_as_union"] = not _uses(sparql, "FROM")  # FROM clauses define their own
         except ValueError as error:
             raise QueryError(f"invalid graph IRI: {error}") from error
         if substitutions:
             options["substitutions"] = {Variable(name): term for name, term in substitutions.items()}
-        if re.search(_KEYWORD.format("SERVICE"), _OPAQUE.sub(" ", sparql), re.IGNORECASE):
+        if _uses(sparql, "SERVICE"):
             raise QueryError("SERVICE (federated query) is not allowed on this endpoint")
         try:
             return self.store.query(sparql, **options)
@@ -193,6 +193,10 @@ class GraphStore:
     def run(self, name: str, **substitutions: object) -> QueryResult:
         """Run the stored query `queries/<name>.rq`, binding variables by name."""
         return self.query(query_text(name), substitutions=substitutions)
+
+    def service_description(self, endpoint: str) -> QueryTriples:
+        """The SPARQL 1.1 Service Description of this store served at `endpoint`."""
+        return self.run("service_description", endpoint=NamedNode(endpoint))
 
     @staticmethod
     def serialize(result: QueryResult, media_type: str) -> bytes:
