@@ -306,6 +306,11 @@ def test_invalid_graph_iri_400(client):
     assert "invalid graph IRI" in error_text(response, 400)
 
 
+def test_oversized_body_413(client):
+    response = client.post("/sparql", data=b"ASK {}" + b" " * (1024 * 1024), content_type="application/sparql-query")
+    assert response.status_code == 413
+
+
 def test_put_405(client):
     assert client.put("/sparql", query_string={"query": "ASK {}"}).status_code == 405
 

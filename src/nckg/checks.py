@@ -170,6 +170,14 @@ def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = T
                                     f"unknown ligand family {mode.ligand_family!r}"))
     for s, i, mode in registry.records("coordination_modes"):
         c.ref(s, ("coordination_modes", i, "broader"), "coordination_modes", mode.broader)
+    for s, i, p in registry.records("perspectives"):
+        for field, kind in (("core_configurations", "core_configuration"),
+                            ("characterisation_methods", "characterisation_method")):
+            for j, name in enumerate(getattr(p, field)):
+                c.term(s, ("perspectives", i, field, j), kind, name)
+        for j, family in enumerate(p.ligand_families):
+            if vocabulary.ligand_families and family not in vocabulary.ligand_families:
+                c.errors.append(s.error(("perspectives", i, "ligand_families", j), f"unknown ligand family {family!r}"))
     for s, i, note in registry.records("synthesis_methods"):
         c.term(s, ("synthesis_methods", i, "id"), "synthesis_method", note.id)
     if verify_quotes:

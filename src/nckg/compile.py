@@ -331,9 +331,18 @@ def _coordination_mode(e: Emitter, mode) -> None:
     e.evidence(node, mode)
 
 
-def _cite(e: Emitter, node, refs: list[int]) -> None:
+def _cite(e: Emitter, node, record) -> None:
+    """nckg:citesReference to the publication of each review reference number the record cites."""
     by_number = {rec.ref: doi for doi, (_, rec) in e.registry.publications.items() if rec.ref}
-    e.add_all(node, "citesReference", [doi_iri(by_number[r]) for r in refs if r in by_number])
+    e.add_all(node, "citesReference", [doi_iri(by_number[r]) for r in record.cited() if r in by_number])
+
+
+def _examples(e: Emitter, node, examples) -> None:
+    for n, example in enumerate(examples, start=1):
+        ex = NamedNode(f"{node.value}/example/{n}")
+        e.add(node, "hasExample", ex)
+        e.add(ex, "statement", example.statement)
+        _cite(e, ex, example)
 
 
 def _concept(e: Emitter, concept) -> None:
@@ -342,8 +351,15 @@ def _concept(e: Emitter, concept) -> None:
     e.add(node, SKOS + "prefLabel", concept.label)
     e.add(node, SKOS + "definition", concept.statement)
     e.add_all(node, "magicNumber", [count(n) for n in concept.magic_numbers])
+    e.add_all(node, "nobleGas", concept.noble_gases)
     e.add_all(node, "valenceState", concept.valence_states)
-    _cite(e, node, concept.references)
+    for item in concept.standard_potentials:
+        pot = NamedNode(f"{node.value}/potential/{item.couple.replace('/', '-').replace('+', 'p')}")
+        e.add(node, "hasStandardPotential", pot)
+        e.add(pot, "redoxCouple", item.couple)
+        e.add(pot, "standardPotential", float(item.e0_v))
+    e.add(node, "developedBy", concept.developed_by)
+    _cite(e, node, concept)
     e.evidence(node, concept)
 
 
@@ -354,23 +370,26 @@ def _perspective(e: Emitter, p) -> None:
     e.add(node, "perspectiveNumber", p.number)
     e.add(node, "topic", p.topic)
     e.add(node, "statement", p.statement)
-    _cite(e, node, p.references)
-    for n, example in enumerate(p.examples, start=1):
-        ex = NamedNode(f"{node.value}/example/{n}")
-        e.add(node, "hasExample", ex)
-        e.add(ex, "statement", example.statement)
-        _cite(e, ex, example.references)
+    e.add_all(node, "discusses", [term(t) for t in p.ligand_families + p.core_configurations
+                                  + p.characterisation_methods])
+    _cite(e, node, p)
+    _examples(e, node, p.examples)
     e.evidence(node, p)
 
 
 def _synthesis_method(e: Emitter, note) -> None:
     node = term(note.id)
+    e.add(node, "abbreviation", note.abbreviation)
     e.add(node, SKOS + "scopeNote", note.description)
     e.add(node, "advantages", note.advantages)
     e.add(node, "disadvantages", note.disadvantages)
+    e.add(node, "applicability", note.applicability)
     e.add(node, "introducedBy", note.introduced_by)
     e.add(node, "introducedYear", note.year)
-    _cite(e, node, note.references)
+    e.add(node, "namedBy", note.named_by)
+    e.add(node, "namedYear", note.named_year)
+    _cite(e, node, note)
+    _examples(e, node, note.examples)
     e.evidence(node, note)
 
 

@@ -264,38 +264,61 @@ class CoordinationMode(Evidenced):
     broader: Slug | None = None  # a more general mode this one specialises
 
 
-class Concept(Evidenced):
+class Cited(Record):
+    """Review reference numbers, single or as printed ranges "[186–189]" (both ends written)."""
+
+    references: list[int] = []
+    reference_ranges: list[tuple[int, int]] = []
+
+    def cited(self) -> list[int]:
+        expanded = [n for low, high in self.reference_ranges for n in range(low, high + 1)]
+        return sorted(set(self.references) | set(expanded))
+
+
+class StandardPotential(Record):
+    couple: str
+    e0_v: float
+
+
+class Concept(Evidenced, Cited):
     id: Slug
     label: str
     statement: str
     magic_numbers: list[Count] = []
+    noble_gases: list[str] = []
     valence_states: list[str] = []
-    references: list[int] = []
+    standard_potentials: list[StandardPotential] = []
+    developed_by: str | None = None
 
 
-class Example(Record):
+class Example(Cited):
     statement: str
-    references: list[int] = []
 
 
-class Perspective(Evidenced):
+class Perspective(Evidenced, Cited):
     id: Slug
     number: int | None = None
     topic: str
     statement: str
-    references: list[int] = []
     examples: list[Example] = []
+    ligand_families: list[str] = []
+    core_configurations: list[str] = []
+    characterisation_methods: list[str] = []
 
 
-class SynthesisMethodNote(Evidenced):
+class SynthesisMethodNote(Evidenced, Cited):
     id: str
     label: str | None = None
+    abbreviation: str | None = None
     description: str | None = None
     advantages: str | None = None
     disadvantages: str | None = None
+    applicability: str | None = None
     introduced_by: str | None = None
     year: int | None = None
-    references: list[int] = []
+    named_by: str | None = None
+    named_year: int | None = None
+    examples: list[Example] = []
 
 
 class DataFile(Record):

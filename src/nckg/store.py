@@ -95,12 +95,6 @@ def formats_for(result: QueryResult) -> dict[str, Format]:
     return GRAPH_FORMATS if isinstance(result, QueryTriples) else TABLE_FORMATS
 
 
-def format_media_types(name: str, result: QueryResult) -> list[str]:
-    """Media types a `format=` value (short name or media type) stands for, restricted to those the result supports."""
-    key = name.strip().lower()
-    return [t for t in FORMAT_NAMES.get(key, (key,)) if t in formats_for(result)]
-
-
 @cache
 def query_text(name: str) -> str:
     """The text of `queries/<name>.rq`."""
