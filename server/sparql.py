@@ -68,7 +68,8 @@ def _protocol_parameters() -> MultiDict:
     except UnicodeDecodeError as error:
         abort(400, f"The query is not valid UTF-8: {error}")
     params = MultiDict(request.args)
-    params.add("query", text)
+    if text.strip():
+        params.add("query", text)
     return params
 
 

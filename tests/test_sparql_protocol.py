@@ -262,13 +262,9 @@ def test_syntax_error_400_carries_parser_message(client):
 @pytest.mark.parametrize("request_args", [
     {"method": "POST", "data": {"default-graph-uri": CU32_GRAPH}},
     {"method": "GET", "query_string": {"default-graph-uri": CU32_GRAPH}},
-    {"method": "POST", "data": b"", "content_type": "application/sparql-query"}])
+    {"method": "POST", "data": b" \n", "content_type": "application/sparql-query"}])
 def test_missing_query_400(client, request_args):
-    response = client.open("/sparql", **request_args)
-    if request_args.get("content_type"):
-        assert "error" in error_text(response, 400)  # an empty direct body is an empty (invalid) query
-    else:
-        assert "Missing 'query'" in error_text(response, 400)
+    assert "Missing 'query'" in error_text(client.open("/sparql", **request_args), 400)
 
 
 def test_two_queries_400(client):
@@ -369,7 +365,7 @@ def test_service_description_html_for_browsers(client, request_args):
     assert ONTOLOGY_GRAPH in page.cells and CU32_GRAPH in page.cells
     forms = [attrs for tag, attrs in page.tags if tag == "form"]
     assert forms and forms[0]["action"].endswith("/sparql")
-    assert ("textarea", {"name": "query", "rows": "8", "cols": "80", "aria-label": "SPARQL query"}) in page.tags
+    assert "query" in [attrs.get("name") for tag, attrs in page.tags if tag == "textarea"]
 
 
 # --- CORS --------------------------------------------------------------------------------------------------------

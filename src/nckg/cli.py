@@ -88,9 +88,7 @@ def stats() -> None:
         click.echo(f"  {section:<10} " + ", ".join(f"{k} {v}" for k, v in kinds.items()))
 
 
-QUERY_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                 "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
-                 "nquads": "application/n-quads", "ntriples": "application/n-triples"}
+QUERY_FORMATS = ["json", "xml", "csv", "tsv", "turtle", "ntriples", "nquads"]
 
 
 def open_store(store_path: Path | None):
@@ -121,7 +119,7 @@ def emit_result(result, fmt: str) -> None:
     """Write a query result to stdout in a CLI format name (table renders SELECT results as text)."""
     from pyoxigraph import QueryBoolean, QueryTriples
 
-    from .store import GraphStore
+    from .store import GraphStore, format_media_types
 
     if fmt == "table":
         if isinstance(result, QueryBoolean):
@@ -132,11 +130,10 @@ def emit_result(result, fmt: str) -> None:
         else:
             click.echo(render_table(GraphStore.serialize(result, "text/csv")))
             return
-    try:
-        data = GraphStore.serialize(result, QUERY_FORMATS[fmt])
-    except ValueError as exc:
-        _fail(str(exc))
-    sys.stdout.buffer.write(data)
+    media_types = format_media_types(fmt, result)
+    if not media_types:
+        _fail(f"a {type(result).__name__} result cannot be written as {fmt}")
+    sys.stdout.buffer.write(GraphStore.serialize(result, media_types[0]))
     sys.stdout.flush()
 
 
@@ -160,23 +157,25 @@ def query(sparql: str | None, query_file, fmt: str, store_path: Path | None) -> 
     emit_result(result, fmt)
 
 
-EXPORT_FORMATS = {"nquads": "application/n-quads", "trig": "application/trig",
-                  "turtle": "text/turtle", "ntriples": "application/n-triples"}
+EXPORT_FORMATS = ["nquads", "trig", "turtle", "ntriples"]
 
 
 @main.command()
-@click.option("--format", "fmt", default="nquads", show_default=True, type=click.Choice(list(EXPORT_FORMATS)))
+@click.option("--format", "fmt", default="nquads", show_default=True, type=click.Choice(EXPORT_FORMATS))
 @click.option("--output", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
 @_store_option
 def export(fmt: str, output: Path | None, store_path: Path | None) -> None:
     """Dump the whole dataset. N-Quads and TriG keep the named graphs; Turtle and N-Triples hold their union."""
     from pyoxigraph import RdfFormat
 
+    from .store import format_media_types
+
     store = open_store(store_path)
     if fmt in ("nquads", "trig"):
         data = store.dump(RdfFormat.N_QUADS if fmt == "nquads" else RdfFormat.TRIG)
     else:
-        data = store.serialize(store.run("export_union"), EXPORT_FORMATS[fmt])
+        union = store.run("export_union")
+        data = store.serialize(union, format_media_types(fmt, union)[0])
     if output:
         output.write_bytes(data)
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)

@@ -91,9 +91,10 @@ def _cluster(e: Emitter, cl: Cluster) -> None:
     ligands = {key: rec for key, (_, rec) in e.registry.ligands.items()}
     node = e.cluster_iri(cl.id)
     e.add(node, TYPE.value, term("CopperNanocluster"))
-    e.add(node, LABEL.value, cl.labels[0] if cl.labels else cl.formula_as_written)
+    written = quotes.spaced(cl.formula_as_written)  # as printed, minus the extraction's LaTeX markup
+    e.add(node, LABEL.value, cl.labels[0] if cl.labels else written)
     e.add_all(node, SKOS + "altLabel", cl.labels)
-    e.add(node, "formulaAsWritten", cl.formula_as_written)
+    e.add(node, "formulaAsWritten", written)
     e.add(node, "canonicalFormula", formula.canonical_formula(cl, ligands))
     e.add(node, "formulaComplete", cl.formula_complete)
     e.add(node, "copperAtomCount", count(cl.composition.Cu))
