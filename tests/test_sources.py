@@ -115,3 +115,8 @@ def test_duplicate_ids_across_files(tmp_path):
     _, errors = checks.build_registry([sources.load_file(a), sources.load_file(b)])
     assert len(errors) == 1 and "duplicate chemical id 'nabh4'" in str(errors[0])
     assert errors[0].path == b and errors[0].line == 2
+
+
+def test_plain_formula_keeps_brackets_and_drops_markup():
+    assert quotes.plain(r"$\left[\text{Cu}_{25}\text{H}_{22}(\text{PPh}_{3})_{12}\right]$ Cl") == "[Cu25H22(PPh3)12] Cl"
+    assert quotes.plain("[Cu_{23}(^tBuC≡C)_{13}(CF_3COO)_6]") == "[Cu23(tBuC≡C)13(CF3COO)6]"

@@ -329,13 +329,14 @@ def parse_query(text: str, name: str, path: Path | None = None) -> CatalogueQuer
             raise CatalogueError(f"{where}: front matter is not valid YAML: {error}") from None
     if not isinstance(meta, dict):
         raise CatalogueError(f"{where}: front matter must be a YAML mapping")
-    raw_tags = meta.get("tags")
-    if raw_tags == "internal" or (isinstance(raw_tags, list) and "internal" in raw_tags):
+    tags = meta.get("tags") or []
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.strip("[]").split(",") if t.strip()]
+    if "internal" in tags:
         return None  # a query the application's pages run; not part of the public catalogue
     ident = meta.get("id")
     if ident != name or not _ID.match(str(ident)):
         raise CatalogueError(f"{where}: `id` must equal the file name {name!r} (lower-case, digits, - _)")
-    tags = meta.get("tags") or []
     if not isinstance(tags, list) or not tags or any(t not in TAGS for t in tags):
         raise CatalogueError(f"{where}: `tags` must be a non-empty list drawn from {', '.join(TAGS)}")
     raw_parameters = meta.get("parameters") or []

@@ -91,7 +91,7 @@ def _cluster(e: Emitter, cl: Cluster) -> None:
     ligands = {key: rec for key, (_, rec) in e.registry.ligands.items()}
     node = e.cluster_iri(cl.id)
     e.add(node, TYPE.value, term("CopperNanocluster"))
-    written = quotes.spaced(cl.formula_as_written)  # as printed, minus the extraction's LaTeX markup
+    written = quotes.plain(cl.formula_as_written)  # as printed, minus the extraction's LaTeX markup
     e.add(node, LABEL.value, cl.labels[0] if cl.labels else written)
     e.add_all(node, SKOS + "altLabel", cl.labels)
     e.add(node, "formulaAsWritten", written)

@@ -13,6 +13,7 @@ _LATEX_SYMBOLS = {r"\equiv": "≡", r"\textequiv": "≡", r"\cdot": "·", r"\bul
                   r"\sigma": "σ", r"\pi": "π", r"\rightarrow": "→", r"\to": "→", r"\circ": "°", r"\times": "×"}
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 _MARKUP = re.compile(r"[$\{\}_\\\[\]*`]")
+_FORMULA_MARKUP = re.compile(r"[$\{\}_\\*`^]")
 _SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻]+")
 _SPACE = re.compile(r"\s+")
 _DASHES = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "’": "'", "‘": "'", "“": '"', "”": '"'})
@@ -28,16 +29,24 @@ _WORD_NUMBERS = {
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-def spaced(text: str) -> str:
-    """Text with markup removed and unicode folded, single-spaced (numbers stay separated)."""
-    text = _SUPERSCRIPT.sub(lambda m: " " + m.group(0), text)  # keep Cu₄²⁺ apart as "Cu4 2+"
-    text = unicodedata.normalize("NFKC", text).translate(_DASHES).replace("^", " ")
+def _strip(text: str, markup: re.Pattern, command_gap: str = " ") -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
     text = _LINK_TARGET.sub("]", text)
     for command, symbol in _LATEX_SYMBOLS.items():
         text = text.replace(command, symbol)
-    text = _LATEX_COMMAND.sub(" ", text)
-    text = _MARKUP.sub("", text)
-    return _SPACE.sub(" ", text).strip()
+    text = _LATEX_COMMAND.sub(command_gap, text)
+    return _SPACE.sub(" ", markup.sub("", text)).strip()
+
+
+def spaced(text: str) -> str:
+    """Text with markup removed and unicode folded, single-spaced (numbers stay separated)."""
+    text = _SUPERSCRIPT.sub(lambda m: " " + m.group(0), text)  # keep Cu₄²⁺ apart as "Cu4 2+"
+    return _strip(text.replace("^", " "), _MARKUP)
+
+
+def plain(text: str) -> str:
+    """A formula as printed, markup removed but brackets kept: "[Cu23(tBuC≡C)13(CF3COO)6]"."""
+    return _strip(text, _FORMULA_MARKUP, command_gap="")
 
 
 def normalise(text: str) -> str:
