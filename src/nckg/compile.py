@@ -196,6 +196,7 @@ def _measurement(e: Emitter, m) -> None:
     e.add(node, "method", e.vocab(m.method))
     if c := m.conditions:
         e.add(node, "potentialVsRHE", float(c.potential_v_rhe) if c.potential_v_rhe is not None else None)
+        e.add(node, "appliedPotential", float(c.potential_v) if c.potential_v is not None else None)
         e.add(node, "overpotential", float(c.overpotential_v) if c.overpotential_v is not None else None)
         e.add(node, "electrolyte", c.electrolyte)
         e.add(node, "light", c.light)

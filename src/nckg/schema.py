@@ -131,6 +131,7 @@ class Quantity(Record):
 
 class Conditions(Record):
     potential_v_rhe: float | None = None
+    potential_v: float | None = None  # applied potential where the review names no reference electrode
     overpotential_v: float | None = None
     electrolyte: str | None = None
     light: str | None = None
