@@ -207,7 +207,12 @@ def write_module(name: str, wanted: set[str], sources: list[Path], out_dir: Path
         terms, version = parse_any(path)
         versions.append(f"{path.name} ({version})")
         for curie, term in terms.items():
-            found.setdefault(curie, term)
+            first = found.setdefault(curie, term)
+            if first is not term:  # earlier sources win; later ones only fill what is missing
+                first.label = first.label or term.label
+                first.parents = first.parents or term.parents
+                if not first.inchikey and term.inchikey:
+                    first.inchikey, first.source = term.inchikey, f"{first.source}; InChIKey from {term.source}"
     missing = sorted(c for c in wanted if c not in found or not found[c].label)
     obsolete = sorted(c for c in wanted if c in found and found[c].obsolete)
     include = set(c for c in wanted if c in found)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
-from . import checks, compile, config, sources, store
+from . import checks, compile, config, mappings, sources, store
 from .namespaces import IMPORTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .vocabulary import load_vocabulary, ontology_files
 
@@ -58,11 +58,14 @@ def quote_count(registry: sources.Registry) -> int:
 
 
 def ontology_quads() -> list[Quad]:
-    """The ontology in its graph, the extracted external modules in the imports graph."""
+    """The ontology and its SSSOM mappings in the ontology graph, the extracted external modules in the imports graph.
+
+    Chemical identifiers are left to the compiler, which emits them from the YAML registries."""
     quads = []
     for path in ontology_files():
         graph = ONTOLOGY_GRAPH if path.name == "nckg.ttl" else IMPORTS_GRAPH
         quads += [Quad(t.subject, t.predicate, t.object, graph) for t in parse(path=str(path), format=RdfFormat.TURTLE)]
+    quads += [Quad(s, p, o, ONTOLOGY_GRAPH) for s, p, o in mappings.mapping_triples(include_chemicals=False)]
     return quads
 
 

@@ -386,6 +386,31 @@ def run(store: GraphStore, query_id: str, params: Mapping[str, object] | None = 
     return store.query(query.body, substitutions=query.bind(params))
 
 
+CHOICE_CLASSES = {"cluster": NCKG + "CopperNanocluster", "chemical": NCKG + "ChemicalEntity",
+                  "doi": NCKG + "Publication"}
+
+
+def choices(store: GraphStore, parameter: Parameter) -> list[tuple[str, str]]:
+    """(value, label) pairs a form may offer for a parameter: the enum values, or the clusters / chemicals /
+    publications of the graph (by the internal query catalogue-choices.rq); empty for free-text types."""
+    if parameter.values:
+        return [(v, v) for v in parameter.values]
+    if parameter.type == "ligand":
+        return []
+    cls = CHOICE_CLASSES.get(parameter.type)
+    if cls is None:
+        return []
+    text = (Path(config.queries_dir()) / "catalogue-choices.rq").read_text(encoding="utf-8")
+    out = []
+    for row in store.query(text, substitutions={"class": NamedNode(cls)}):
+        iri = row["item"].value
+        value = iri[len("https://doi.org/"):] if parameter.type == "doi" else iri.rsplit("/", 1)[-1]
+        if parameter.type != "doi" and not iri.startswith(f"{NCKR}{parameter.type}/"):
+            continue
+        out.append((value, row["label"].value if row["label"] is not None else value))
+    return out
+
+
 # --- Results as rows (HTML, CLI table, catalogue document) -------------------------------------------------------
 
 def compact(iri: str) -> str:

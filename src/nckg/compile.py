@@ -262,25 +262,31 @@ def _ligand(e: Emitter, lig) -> None:
     e.add_all(node, "bindingAtom", lig.binding_atoms)
     e.add(node, "electronsWithdrawn", count(lig.electrons_withdrawn) if lig.electrons_withdrawn is not None else None)
     e.add(node, "precursorMolecule", e.chemical(lig.precursor))
-    e.add_all(node, "hasCoordinationMode", [resource("coordination-mode", m) for m in lig.coordination_modes])
+    e.add_all(node, SKOS + "altLabel", lig.synonyms)
+    _identifiers(e, node, lig)
     e.evidence(node, lig)
+
+
+def _identifiers(e: Emitter, node, rec) -> None:
+    """Structure strings and verified external identifiers (skos:exactMatch to ChEBI, PubChem, Wikidata)."""
+    e.add(node, "molecularFormula", rec.formula)
+    e.add(node, "smiles", rec.smiles)
+    e.add(node, "inchi", rec.inchi)
+    e.add(node, "inchikey", rec.inchikey)
+    if rec.chebi:
+        e.add(node, SKOS + "exactMatch", NamedNode(OBO + rec.chebi.replace(":", "_")))
+    if rec.pubchem_cid:
+        e.add(node, "pubchemCID", rec.pubchem_cid)
+        e.add(node, SKOS + "exactMatch", NamedNode(f"{PUBCHEM}{rec.pubchem_cid}"))
+    if rec.wikidata:
+        e.add(node, SKOS + "exactMatch", NamedNode(WD + rec.wikidata))
 
 
 def _chemical(e: Emitter, chem) -> None:
     node = resource("chemical", chem.id)
     e.add(node, TYPE.value, term("ChemicalEntity"))
     e.add(node, LABEL.value, chem.name)
-    e.add(node, "molecularFormula", chem.formula)
-    e.add(node, "smiles", chem.smiles)
-    e.add(node, "inchi", chem.inchi)
-    e.add(node, "inchikey", chem.inchikey)
-    if chem.chebi:
-        e.add(node, SKOS + "exactMatch", NamedNode(OBO + chem.chebi.replace(":", "_")))
-    if chem.pubchem_cid:
-        e.add(node, "pubchemCID", chem.pubchem_cid)
-        e.add(node, SKOS + "exactMatch", NamedNode(f"{PUBCHEM}{chem.pubchem_cid}"))
-    if chem.wikidata:
-        e.add(node, SKOS + "exactMatch", NamedNode(WD + chem.wikidata))
+    _identifiers(e, node, chem)
     e.add_all(node, "role", chem.roles)
     e.evidence(node, chem)
 

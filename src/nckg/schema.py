@@ -196,7 +196,21 @@ class Characterisation(Evidenced):
     observation: str
 
 
-class Ligand(Evidenced):
+class Identified(Record):
+    """Structure and external identifiers of a molecule or ion (only where verified, see ontology/mappings)."""
+
+    formula: str | None = None
+    smiles: str | None = None
+    inchi: str | None = None
+    inchikey: str | None = Field(default=None, pattern=r"^[A-Z]{14}-[A-Z]{10}-[A-Z]$")
+    chebi: str | None = Field(default=None, pattern=r"^CHEBI:\d+$")
+    pubchem_cid: int | None = Field(default=None, ge=1)
+    wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
+
+
+class Ligand(Evidenced, Identified):
+    """A ligand as bound in clusters (its identifiers describe the bound form, e.g. the thiolate)."""
+
     id: Slug
     abbreviation: str | None = None
     name: str
@@ -205,27 +219,12 @@ class Ligand(Evidenced):
     electrons_withdrawn: Count | None = None
     precursor: Slug | None = None
     coordination_modes: list[Slug] = []
-    # external-linking extension (design.md "External identifiers"): the BOUND ligand as written in formulas
     synonyms: list[str] = []
-    formula: str | None = None
-    smiles: str | None = None
-    inchi: str | None = None
-    inchikey: str | None = Field(default=None, pattern=r"^[A-Z]{14}-[A-Z]{10}-[A-Z]$")
-    chebi: str | None = Field(default=None, pattern=r"^CHEBI:\d+$")
-    pubchem_cid: int | None = Field(default=None, ge=1)
-    wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
 
 
-class Chemical(Evidenced):
+class Chemical(Evidenced, Identified):
     id: Slug
     name: str
-    formula: str | None = None
-    smiles: str | None = None
-    inchi: str | None = None
-    inchikey: str | None = Field(default=None, pattern=r"^[A-Z]{14}-[A-Z]{10}-[A-Z]$")
-    chebi: str | None = Field(default=None, pattern=r"^CHEBI:\d+$")
-    pubchem_cid: int | None = Field(default=None, ge=1)
-    wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
     roles: list[str] = []
 
 

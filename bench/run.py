@@ -1,0 +1,438 @@
+"""Benchmark runner (issue #10): the same store served by nckg's production server and by `oxigraph serve-read-only`.
+
+    .venv/bin/python -m bench.run --clusters 10000            # or: .venv/bin/python bench/run.py --clusters 10000
+
+Builds (or reuses) an on-disk store holding the curated graph plus N synthetic clusters (bench/generate.py), starts
+  nckg-disk  server.production.create_server over the read-only on-disk store (waitress, --threads threads)
+  nckg-mem   the same app with STORE_IN_MEMORY (GraphStore.in_memory_copy), unless --no-memory
+  oxigraph   `oxigraph serve-read-only --union-default-graph` over the same directory
+on loopback, checks that all answer every query with the same number of rows, drives each query with wrk (fixed
+connections, fixed duration; bench/wrk/sparql.lua) and writes bench/results/<date>-<label>.json, <label>.md and
+<label>.svg. Every request of a size run carries a unique nonce comment (no text-keyed cache can answer: "uncached");
+the "real" mix runs the catalogue and ad-hoc queries round-robin with repeated texts over the curated graph alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import adhoc  # noqa: E402
+from bench.generate import load, rss_mib  # noqa: E402
+from bench.realgraph import write_real_nquads  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+LUA = ROOT / "bench" / "wrk" / "sparql.lua"
+HEAVY_MS = 20.0  # a query whose single request takes at least this long on oxigraph counts as heavy
+EXCLUDE = {
+    "export_union": "dumps the whole dataset (an export, not a query users wait for)",
+    "service_description": "needs ?endpoint bound by the caller",
+}
+PARAM_KEYS = ("param", "bind", "requires", "input", "argument")
+SERVERS = ("oxigraph", "nckg-disk", "nckg-mem")
+
+
+def label_of(clusters: int) -> str:
+    if clusters == 0:
+        return "real"
+    for unit, suffix in ((1_000_000, "M"), (1000, "k")):
+        if clusters % unit == 0:
+            return f"{clusters // unit}{suffix}"
+    return str(clusters)
+
+
+# -- queries -----------------------------------------------------------------------------------------------------
+def front_matter(text: str) -> dict[str, list[str]]:
+    meta: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if match := re.match(r"#\+\s*([\w-]+)\s*:\s*(.*)", line):
+            meta.setdefault(match[1].lower(), []).append(match[2].strip())
+    return meta
+
+
+def catalogue_queries() -> tuple[dict[str, str], dict[str, str]]:
+    """queries/*.rq that take no required parameter: ({id: text}, {id: reason skipped})."""
+    chosen, skipped = {}, {}
+    for path in sorted((ROOT / "queries").glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        meta = front_matter(text)
+        name = (meta.get("id") or [path.stem])[0]
+        params = [v for key, values in meta.items() if any(k in key for k in PARAM_KEYS) for v in values]
+        if name in EXCLUDE:
+            skipped[name] = EXCLUDE[name]
+        elif any(v and not re.search(r"optional|default", v, re.IGNORECASE) for v in params):
+            skipped[name] = "required parameter: " + "; ".join(params)
+        elif not re.search(r"^\s*(SELECT|ASK)\b", re.sub(r"(?m)^\s*(#.*|PREFIX.*|BASE.*)$", "", text),
+                           re.IGNORECASE | re.MULTILINE):
+            skipped[name] = "not a SELECT/ASK query"
+        else:
+            chosen[name] = text
+    return chosen, skipped
+
+
+def cluster_iris(store_path: Path) -> list[str]:
+    from pyoxigraph import Store  # noqa: PLC0415
+
+    store = Store.read_only(str(store_path))
+    iris = [row[0].value for row in store.query(
+        "SELECT ?c WHERE { GRAPH ?g { ?c a <https://w3id.org/nckg/ontology#CopperNanocluster> } }")]
+    del store
+    return sorted(set(iris))
+
+
+# -- servers -----------------------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, name: str, cmd: list[str], url: str, ready_line: bool = False):
+        self.name, self.cmd, self.url = name, cmd, url
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE if ready_line else subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, text=True)
+        self.info: dict = {"command": " ".join([Path(cmd[0]).name, *cmd[1:]])}
+        if ready_line:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError(f"{name} did not start: {' '.join(cmd)}")
+            self.info.update(json.loads(line))
+        self._wait_ready()
+        self.info["rss_ready_mib"] = round(rss_mib(self.proc.pid), 1)
+
+    def _wait_ready(self, timeout: float = 600) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}")
+            try:
+                request("ASK { }", self.url, timeout=5)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"{self.name} not ready after {timeout} s")
+
+    def stop(self) -> None:
+        self.info["rss_peak_mib"] = round(rss_mib(self.proc.pid, "VmHWM"), 1)
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def start_servers(store: Path, threads: int, memory: bool) -> dict[str, Server]:
+    servers: dict[str, Server] = {}
+    try:
+        port = free_port()
+        servers["oxigraph"] = Server("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store),
+                                                  "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                                     f"http://127.0.0.1:{port}/query")
+        for name, extra in (("nckg-disk", []), ("nckg-mem", ["--in-memory"])):
+            if name == "nckg-mem" and not memory:
+                continue
+            port = free_port()
+            servers[name] = Server(name, [sys.executable, "-m", "bench.serve_nckg", "--store", str(store), "--port",
+                                          str(port), "--threads", str(threads), *extra],
+                                   f"http://127.0.0.1:{port}/sparql", ready_line=True)
+    except BaseException:
+        for server in servers.values():
+            server.stop()
+        raise
+    return servers
+
+
+# -- load --------------------------------------------------------------------------------------------------------
+def request(query: str, url: str, timeout: float = 600) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, data=query.encode(), method="POST", headers={
+        "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=timeout) as response:
+        return response.status, response.read()
+
+
+def probe(query: str, url: str) -> dict:
+    """One request: seconds, status and number of result rows."""
+    started = time.perf_counter()
+    try:
+        status, body = request(query, url)
+    except urllib.error.HTTPError as error:
+        return {"status": error.code, "seconds": round(time.perf_counter() - started, 4), "rows": None,
+                "error": error.read()[:300].decode(errors="replace")}
+    seconds = time.perf_counter() - started
+    data = json.loads(body)
+    rows = len(data["results"]["bindings"]) if "results" in data else int(bool(data.get("boolean")))
+    return {"status": status, "seconds": round(seconds, 4), "rows": rows, "bytes": len(body)}
+
+
+def wrk(url: str, bodies: list[str], mode: str, duration: float, connections: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="nckg-wrk-") as tmp:
+        bodies_file, result = Path(tmp) / "bodies.rq", Path(tmp) / "result.json"
+        bodies_file.write_text("\n#----\n".join(bodies), encoding="utf-8")
+        cmd = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{duration:.0f}s",
+               "--timeout", "120s", "-s", str(LUA), url, "--", str(bodies_file), mode]
+        load_before = os.getloadavg()[0]
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 180,
+                             env={**os.environ, "WRK_RESULT": str(result)})
+        if run.returncode != 0 or not result.exists():
+            return {"error": (run.stderr or run.stdout)[-500:]}
+        out = json.loads(result.read_text())
+    seconds = out["duration_us"] / 1e6
+    errors = sum(out["errors"].values())
+    lat = out["latency_us"]
+    return {"requests": out["requests"], "seconds": round(seconds, 2), "errors": out["errors"],
+            "rps": round((out["requests"] - errors) / seconds, 2) if seconds else 0.0,
+            "p50_ms": lat["p50"] / 1000, "p90_ms": lat["p90"] / 1000, "p99_ms": lat["p99"] / 1000,
+            "mean_ms": round(lat["mean"] / 1000, 3), "max_ms": lat["max"] / 1000,
+            "bytes": out["bytes"], "loadavg_before": round(load_before, 2)}
+
+
+def measure(name: str, bodies: list[str], kind: str, servers: dict[str, Server], args) -> dict:
+    """Probe every server once (checks row counts agree), then run wrk against each in turn."""
+    entry: dict = {"query": name, "variants": len(bodies), "probe": {}, "wrk": {}}
+    for server in servers.values():
+        entry["probe"][server.name] = probe(bodies[0], server.url)
+    rows = {p["rows"] for p in entry["probe"].values()}
+    entry["rows"] = entry["probe"]["oxigraph"]["rows"]
+    entry["rows_agree"] = len(rows) == 1
+    slowest = max(p["seconds"] for p in entry["probe"].values())
+    ox_ms = entry["probe"]["oxigraph"]["seconds"] * 1000
+    entry["kind"] = kind or ("heavy" if ox_ms >= HEAVY_MS else "light")
+    if slowest > args.max_request_seconds:
+        entry["skipped"] = f"a single request took {slowest:.1f} s (> {args.max_request_seconds} s)"
+        return entry
+    duration = min(max(args.duration, 4 * slowest), args.max_duration)
+    entry["duration"] = duration
+    mode = "fixed" if args.repeat else "nonce"
+    for server in servers.values():
+        entry["wrk"][server.name] = wrk(server.url, bodies, mode, duration, args.connections)
+        print(f"  {name:32s} {server.name:10s} {entry['wrk'][server.name].get('rps', 'ERR')!s:>10} req/s", flush=True)
+    return entry
+
+
+# -- store -------------------------------------------------------------------------------------------------------
+def build_store(args, label: str) -> tuple[Path, dict]:
+    """The store for this size (reused when present unless --rebuild), with its build figures."""
+    store = args.store_dir / f"store-{label}-seed{args.seed}"
+    figures = store.with_suffix(".build.json")
+    if store.exists() and figures.exists() and not args.rebuild:
+        return store, {**json.loads(figures.read_text()), "reused": True}
+    shutil.rmtree(store, ignore_errors=True)
+    real_nq = args.store_dir / "real.nq"
+    real_info = write_real_nquads(real_nq)
+    print(f"building {store} ({args.clusters} synthetic clusters + {real_info['quads']} curated quads)", flush=True)
+    build = load(store, args.clusters, args.seed, [real_nq])
+    build["real_graph"] = real_info
+    figures.write_text(json.dumps(build, indent=2))
+    return store, build
+
+
+# -- report ------------------------------------------------------------------------------------------------------
+def ratio(entry: dict, server: str) -> float | None:
+    ours, theirs = entry["wrk"].get(server, {}), entry["wrk"].get("oxigraph", {})
+    if not ours.get("rps") or not theirs.get("rps"):
+        return None
+    return ours["rps"] / theirs["rps"]
+
+
+def geomean(values: list[float]) -> float | None:
+    values = [v for v in values if v]
+    return math.exp(sum(map(math.log, values)) / len(values)) if values else None
+
+
+def fmt(value, digits: int = 2) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}" if value < 100 else f"{value:,.0f}"
+    return str(value)
+
+
+def markdown(report: dict) -> str:
+    servers = report["servers_run"]
+    ours = [s for s in servers if s != "oxigraph"]
+    b = report["build"]
+    lines = [f"# nckg vs oxigraph serve-read-only — {report['label']} "
+             f"({report['clusters']:,} synthetic clusters, {b['quads']:,} quads)", "",
+             f"Run {report['date']} on {report['machine']}; wrk {report['connections']} connections, "
+             f"{report['duration']} s per query and server (longer for slow queries), "
+             f"{'repeated query texts' if report['repeat'] else 'a unique nonce per request (uncached)'}; "
+             f"nckg = waitress with {report['threads']} threads. Ratio = nckg req/s ÷ oxigraph req/s "
+             "(> 1: nckg faster). Latencies p50/p99 in ms.", ""]
+    head = ["query", "kind", "rows", "oxigraph req/s"]
+    for s in ours:
+        head += [f"{s} req/s", f"{s} ratio"]
+    head += ["oxigraph p50/p99"] + [f"{s} p50/p99" for s in ours]
+    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for entry in report["results"]:
+        w = entry["wrk"]
+        if entry.get("skipped"):
+            lines.append(f"| {entry['query']} | {entry['kind']} | {fmt(entry['rows'])} | skipped: {entry['skipped']} |")
+            continue
+        row = [entry["query"] + ("" if entry["rows_agree"] else " ⚠ rows differ"), entry["kind"], fmt(entry["rows"]),
+               fmt(w.get("oxigraph", {}).get("rps"), 1)]
+        for s in ours:
+            r = ratio(entry, s)
+            row += [fmt(w.get(s, {}).get("rps"), 1), f"**{r:.2f}×**" if r else "–"]
+        for s in servers:
+            x = w.get(s, {})
+            row.append(f"{fmt(x.get('p50_ms'), 1)} / {fmt(x.get('p99_ms'), 1)}" if "p50_ms" in x else "–")
+        lines.append("| " + " | ".join(row) + " |")
+    lines += ["", "Geometric mean of the ratios:", ""]
+    for kind in ("heavy", "light", "mix"):
+        for s in ours:
+            g = report["summary"].get(f"{kind}/{s}")
+            if g:
+                lines.append(f"- {kind} queries, {s}: **{g:.2f}×**")
+    lines += ["", "Build (generate + bulk load + optimize, one process; curated graph included):", "",
+              f"- {b['quads']:,} quads in {b['seconds_total']} s = **{b['quads_per_second']:,} quads/s**; "
+              f"peak RSS loader {b['peak_rss_mib']['self']:,} MiB, generator {b['peak_rss_mib']['children']:,} MiB; "
+              f"store {b['store_bytes'] / 2**20:,.0f} MiB on disk" + (" (store reused from an earlier run)" if b.get("reused") else ""),
+              "", "Servers (RSS after start / peak, MiB):", ""]
+    for name, info in report["servers"].items():
+        extra = f", opened/copied the store in {info['open_seconds']} s" if "open_seconds" in info else ""
+        lines.append(f"- {name}: {info.get('rss_ready_mib')} / {info.get('rss_peak_mib')}{extra}")
+    if report.get("skipped_queries"):
+        lines += ["", "Catalogue queries not run: " + "; ".join(f"`{k}` ({v})" for k, v in report["skipped_queries"].items())]
+    return "\n".join(lines) + "\n"
+
+
+def plot(report: dict, path: Path) -> bool:
+    try:
+        import matplotlib  # noqa: PLC0415
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+    except ImportError:
+        return False
+    entries = [e for e in report["results"] if e["wrk"]]
+    ours = [s for s in report["servers_run"] if s != "oxigraph"]
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(entries) * len(ours) + 1.8))
+    height = 0.8 / max(1, len(ours))
+    for i, server in enumerate(ours):
+        ys = [k + i * height for k in range(len(entries))]
+        values = [ratio(e, server) or 0 for e in entries]
+        ax.barh(ys, values, height=height, label=f"{server} / oxigraph")
+        for y, v in zip(ys, values):
+            ax.text(v, y, f" {v:.2f}×", va="center", fontsize=8)
+    ax.set_yticks([k + height * (len(ours) - 1) / 2 for k in range(len(entries))])
+    ax.set_yticklabels([f"{e['query']} ({e['kind']})" for e in entries], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.axvline(1, color="black", linewidth=0.8)
+    ax.set_xlabel("throughput ratio nckg ÷ oxigraph serve-read-only (log scale; > 1: nckg faster)")
+    ax.set_title(f"{report['label']}: {report['build']['quads']:,} quads, wrk -c{report['connections']}")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return True
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clusters", type=int, default=10000, help="synthetic clusters (0: the curated graph only)")
+    parser.add_argument("--seed", type=int, default=10)
+    parser.add_argument("--duration", type=float, default=10, help="seconds of wrk per query and server")
+    parser.add_argument("--max-duration", type=float, default=40)
+    parser.add_argument("--max-request-seconds", type=float, default=30, help="skip queries slower than this")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads of the nckg servers")
+    parser.add_argument("--no-memory", dest="memory", action="store_false", help="skip the in-memory nckg server")
+    parser.add_argument("--repeat", action="store_true", help="repeat the same texts (no nonce); default for --clusters 0")
+    parser.add_argument("--only", help="regular expression: run only the queries whose name matches")
+    parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--store-dir", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install -y wrk")
+    if not (BIN / "oxigraph").exists():
+        sys.exit(f"oxigraph is missing: {BIN / 'pip'} install oxigraph==0.5.13")
+    label = label_of(args.clusters)
+    args.repeat = args.repeat or args.clusters == 0
+    args.store_dir.mkdir(parents=True, exist_ok=True)
+    store, build = build_store(args, label)
+    print(f"store {store}: {build['quads']:,} quads, {build['quads_per_second']:,} quads/s", flush=True)
+    if args.build_only:
+        return build
+    catalogue, skipped = catalogue_queries()
+    heavy = adhoc.heavy_queries()
+    light = adhoc.light_variants(cluster_iris(store), seed=args.seed)
+    plan = [(n, [t], "catalogue") for n, t in catalogue.items()] + [(n, [t], "heavy") for n, t in heavy.items()] + \
+           [(n, texts, "light") for n, texts in light.items()]
+    if args.only:
+        plan = [p for p in plan if re.search(args.only, p[0])]
+    servers = start_servers(store, args.threads, args.memory)
+    results = []
+    try:
+        if args.clusters == 0:  # the curated graph: one round-robin mix of every query, repeated texts
+            mix = [texts[0] for _, texts, _ in plan]
+            results.append(measure("mix (all queries round-robin)", mix, "mix", servers, args))
+        for name, texts, kind in plan:
+            results.append(measure(name, texts, "" if kind == "catalogue" else kind, servers, args))
+            if kind == "catalogue":
+                results[-1]["catalogue"] = True
+    finally:
+        for server in servers.values():
+            server.stop()
+    report = {
+        "label": label, "clusters": args.clusters, "seed": args.seed, "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
+                   f"{platform.python_implementation()} {platform.python_version()}",
+        "connections": args.connections, "threads": args.threads, "duration": args.duration, "repeat": args.repeat,
+        "servers_run": list(servers), "servers": {name: s.info for name, s in servers.items()},
+        "build": build, "skipped_queries": skipped, "results": results,
+        "versions": _versions(),
+    }
+    report["summary"] = {f"{kind}/{s}": geomean([ratio(e, s) for e in results if e["kind"] == kind])
+                         for kind in ("heavy", "light", "mix") for s in servers if s != "oxigraph"}
+    report["summary"] = {k: round(v, 3) for k, v in report["summary"].items() if v}
+    args.results.mkdir(parents=True, exist_ok=True)
+    json_path = args.results / f"{dt.date.today().isoformat()}-{label}.json"
+    json_path.write_text(json.dumps(report, indent=2) + "\n")
+    (args.results / f"{label}.md").write_text(markdown(report))
+    plotted = plot(report, args.results / f"{label}.svg")
+    print(markdown(report))
+    print(f"wrote {json_path}, {args.results / f'{label}.md'}" + (f", {args.results / f'{label}.svg'}" if plotted else ""))
+    return report
+
+
+def _versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    out = {}
+    for package in ("pyoxigraph", "oxigraph", "flask", "waitress"):
+        try:
+            out[package] = version(package)
+        except PackageNotFoundError:
+            pass
+    try:
+        out["wrk"] = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    except OSError:
+        pass
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Linked data: every IRI under https://w3id.org/nckg/resource/ is served at /resource/<id>.
+
+Content negotiation (Accept header, or `?format=` for browsers): an HTML page (clusters get the cluster page),
+Turtle, JSON-LD, N-Triples or RDF/XML. Unknown resources answer 404 (an HTML page for browsers).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, url_for
+
+from nckg import pages
+from nckg.namespaces import NCKG, NCKR
+from nckg.store import FORMAT_NAMES, GRAPH_FORMATS
+
+from .db import get_store
+from .negotiation import negotiate
+
+bp = Blueprint("resources", __name__)
+
+HTML = "text/html"
+OFFERED = [HTML, "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+NAMES = {**FORMAT_NAMES, "html": (HTML,), "json": ("application/ld+json",)}
+ALTERNATES = (("text/turtle", "ttl"), ("application/ld+json", "jsonld"), ("application/n-triples", "nt"),
+              ("application/rdf+xml", "rdfxml"))
+
+
+@bp.route("/resource/<path:ident>")
+def resource(ident: str) -> Response:
+    iri = NCKR + ident
+    store = get_store()
+    media = negotiate(OFFERED, NAMES)
+    page_url = url_for("resources.resource", ident=ident, _external=True)
+    links = ", ".join([f'<{page_url}?format={short}>; rel="alternate"; type="{media_type}"'
+                       for media_type, short in ALTERNATES] + [f'<{iri}>; rel="canonical"'])
+    headers = {"Vary": "Accept", "Link": links}
+    if media != HTML:
+        triples = pages.describe(store, iri)
+        if not triples:
+            abort(404, f"The knowledge graph has no resource <{iri}>.")
+        fmt = GRAPH_FORMATS[media]
+        content_type = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
+        return Response(pages.serialize_triples(triples, media), content_type=content_type, headers=headers)
+    page = pages.resource_page(store, iri)
+    if page is None:
+        abort(404, f"The knowledge graph has no resource <{iri}>.")
+    cluster = pages.cluster_page(store, iri) if NCKG + "CopperNanocluster" in page.type_names else None
+    schema = pages.json_script(pages.schema_org(page, page_url, cluster))
+    template = "cluster.html" if cluster is not None else "resource.html"
+    body = render_template(template, page=page, c=cluster, schema_org=schema, page_url=page_url, formats=ALTERNATES,
+                           fe_json=pages.json_script(cluster.fe_series) if cluster else "[]",
+                           percent_json=pages.json_script(cluster.percent_values) if cluster else "[]")
+    return Response(body, content_type="text/html; charset=utf-8", headers=headers)
+
+
+@bp.route("/resource/")
+@bp.route("/resource")
+def resource_root() -> Response:
+    """The resource namespace itself: send people to the cluster browser."""
+    return Response(status=303, headers={"Location": url_for("ui.clusters")})

@@ -1,0 +1,75 @@
+/* The query editor page: YASGUI on the local SPARQL endpoint, with the catalogue's example questions, the
+   project prefixes, shareable links (/editor?query=...) and the Chart result view. No network beyond this site. */
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("editor-config").textContent);
+  var status = document.getElementById("editor-status");
+  function say(message) { if (status) status.textContent = message; }
+
+  if (typeof Yasgui === "undefined") { say("The editor could not load."); return; }
+  if (window.NckgYasrChart && typeof Chart !== "undefined") Yasgui.Yasr.registerPlugin("chart", window.NckgYasrChart);
+
+  var yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: config.endpoint, method: "POST" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: config.endpoint }]; } },
+    persistenceId: null,
+    populateFromUrl: false,
+    autofocus: false,
+    yasqe: { resizeable: true, editorHeight: "320px" },
+    yasr: { pluginOrder: ["table", "chart", "response"], defaultPlugin: "table", prefixes: config.prefixes }
+  });
+  window.nckgYasgui = yasgui;
+
+  function tab() { return yasgui.getTab(); }
+  tab().setEndpoint(config.endpoint);
+  tab().setQuery(config.query);
+
+  /* Keyboard users: Esc leaves the code editor (CodeMirror keeps Tab for indentation). */
+  var yasqe = tab().getYasqe();
+  yasqe.addKeyMap({ Esc: function () { var next = document.getElementById("copy-link"); if (next) next.focus(); } });
+  var input = yasqe.getInputField && yasqe.getInputField();
+  if (input) {
+    input.setAttribute("aria-label", "SPARQL query");
+    input.setAttribute("aria-describedby", "editor-help");
+  }
+
+  yasgui.on("queryResponse", function (instance, t) {
+    var results = t.getYasr().results;
+    var n = results && results.getBindings && results.getBindings() ? results.getBindings().length : null;
+    say(n === null ? "Query finished." : n + " result" + (n === 1 ? "" : "s") + ".");
+    document.body.setAttribute("data-query-state", "done");
+  });
+  yasgui.on("queryBefore", function () { say("Running the query…"); document.body.setAttribute("data-query-state", "running"); });
+
+  var examples = {};
+  (config.examples || []).forEach(function (e) { examples[e.id] = e; });
+  var select = document.getElementById("example-select");
+  if (select) {
+    select.addEventListener("change", function () {
+      var e = examples[select.value];
+      if (!e) return;
+      tab().setQuery(e.sparql);
+      tab().setName(e.title.slice(0, 40));
+      say("Loaded \u201c" + e.title + "\u201d. Press Ctrl+Enter to run it.");
+    });
+  }
+
+  document.getElementById("insert-prefixes").addEventListener("click", function () {
+    tab().getYasqe().addPrefixes(config.prefixes);
+    say("Prefixes inserted.");
+  });
+
+  document.getElementById("copy-link").addEventListener("click", function () {
+    var link = window.location.origin + window.location.pathname + "?query=" + encodeURIComponent(tab().getQuery());
+    window.history.replaceState(null, "", link);
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(link).then(function () { say("Link copied to the clipboard."); },
+                                                function () { say("Link to this query is now in the address bar."); });
+    } else {
+      say("Link to this query is now in the address bar.");
+    }
+  });
+
+  if (config.run) tab().query();
+})();

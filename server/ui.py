@@ -1,0 +1,325 @@
+"""Web front end pages: landing, query editor, cluster browser, plots, downloads, VoID and DCAT.
+
+HTTP layer only: each view asks `nckg.pages` (which runs the queries in queries/*.rq through GraphStore) for a
+page model and renders it. Shared template helpers (filters, navigation, the 404 page) are registered here too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import threading
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException, NotFound
+
+from nckg import pages
+from nckg.namespaces import NCKR, PREFIXES
+from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, query_text
+
+from .db import get_store
+from .negotiation import negotiate
+
+bp = Blueprint("ui", __name__)
+
+HTML = "text/html"
+CSV = "text/csv"
+JSON = "application/json"
+RDF_OFFERED = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+NAMES = {**FORMAT_NAMES, "html": (HTML,), "csv": (CSV,), "json": (JSON, "application/ld+json")}
+
+DEFAULT_QUERY = """PREFIX nckg: <https://w3id.org/nckg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+# Copper nanoclusters with their formula and number of copper atoms
+SELECT ?cluster ?label ?formula ?copper WHERE {
+  ?cluster a nckg:CopperNanocluster ;
+           rdfs:label ?label ;
+           nckg:formulaAsWritten ?formula ;
+           nckg:copperAtomCount ?copper .
+}
+ORDER BY ?copper ?label
+LIMIT 100
+"""
+
+# (path, label) of the main navigation; an entry shows only when the app serves its path.
+NAVIGATION = (
+    ("/", "Home"), ("/clusters", "Clusters"), ("/editor", "Query editor"), ("/queries", "Questions"),
+    ("/plots", "Plots"), ("/ontology", "Ontology"), ("/download", "Download"), ("/sparql", "SPARQL endpoint"),
+)
+
+
+# --- template helpers ------------------------------------------------------------------------------------------
+
+def _has_rule(path: str) -> bool:
+    return any(rule.rule == path for rule in current_app.url_map.iter_rules())
+
+
+@bp.app_context_processor
+def navigation() -> dict:
+    here = request.path
+    items = [(path, label, here == path or (path != "/" and here.startswith(path + "/")))
+             for path, label in NAVIGATION if _has_rule(path)]
+    return {"nav_items": items, "review_doi": pages.REVIEW_IRI}
+
+
+def resource_url(term_or_iri) -> str:
+    """Where a term links to: /resource/<id> for the graph's own IRIs, the IRI itself otherwise."""
+    iri = term_or_iri.value if isinstance(term_or_iri, pages.Term) else str(term_or_iri)
+    if iri.startswith(NCKR):
+        return url_for("resources.resource", ident=iri[len(NCKR):])
+    return iri
+
+
+@bp.app_template_filter("href")
+def href_filter(value) -> str:
+    return resource_url(value)
+
+
+@bp.app_template_filter("minus")
+def minus_filter(value) -> str:
+    """A typographic minus sign for negative numbers (−1.0 V)."""
+    text = "" if value is None else str(value)
+    return re.sub(r"(^|[\s(])-(?=\d)", "\\1\u2212", text)
+
+
+_FORMULA = re.compile(r"(\](\d*[+-]))|((?<=[A-Za-z)\]])\d+)")
+
+
+@bp.app_template_filter("formula")
+def formula_filter(value) -> Markup:
+    """Chemical formula markup: counts as subscripts, a trailing `]2-` charge as superscript."""
+    text = str(escape("" if value is None else str(value)))
+
+    def replace(match: re.Match) -> str:
+        if match.group(1):
+            charge = match.group(2)
+            return "]<sup>" + charge.replace("-", "\u2212") + "</sup>"
+        return "<sub>" + match.group(3) + "</sub>"
+
+    return Markup(_FORMULA.sub(replace, text))
+
+
+@bp.app_template_filter("compact")
+def compact_filter(iri) -> str:
+    """An IRI with the project prefixes (nckg:, nckr: ...), for code-like display."""
+    iri = str(iri)
+    best = max(((p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns)), key=lambda x: len(x[1]), default=None)
+    return f"{best[0]}:{iri[len(best[1]):]}" if best else iri
+
+
+def editor_link(query: str, run: bool = False) -> str:
+    """A shareable link that opens `query` in the editor."""
+    params = {"query": query}
+    if run:
+        params["run"] = "1"
+    return url_for("ui.editor") + "?" + urlencode(params)
+
+
+@bp.app_context_processor
+def helpers() -> dict:
+    return {"editor_link": editor_link, "resource_url": resource_url}
+
+
+# --- errors ------------------------------------------------------------------------------------------------------
+
+@bp.app_errorhandler(404)
+def not_found(error: HTTPException) -> Response:
+    """An HTML 404 page for browsers, plain text otherwise."""
+    description = error.description if error.description != NotFound.description else None
+    if request.accept_mimetypes.best_match([HTML, "text/plain"], default="text/plain") == HTML \
+            and request.accept_mimetypes[HTML] >= request.accept_mimetypes["text/plain"]:
+        body = render_template("404.html", description=description, path=request.path)
+        return Response(body, status=404, content_type="text/html; charset=utf-8")
+    return Response(f"404 Not Found: {description or 'nothing here: ' + request.path}\n", status=404,
+                    content_type="text/plain; charset=utf-8")
+
+
+# --- landing page ------------------------------------------------------------------------------------------------
+
+def catalogue_examples(limit: int | None = None) -> list[dict]:
+    """Example questions from the query catalogue (queries/*.rq), with a link that opens each in the editor."""
+    try:
+        from nckg.catalogue import CatalogueError, load_catalogue
+    except ImportError:  # the catalogue module is optional for the pages
+        return []
+    try:
+        catalogue = load_catalogue()
+    except CatalogueError as error:
+        current_app.logger.warning("query catalogue not loaded: %s", error)
+        return []
+    examples = []
+    for query in list(catalogue.values())[:limit]:
+        try:
+            text = query.runnable_text()
+        except ValueError:
+            text = query.body
+        examples.append({"id": query.id, "title": query.title, "question": query.question,
+                         "tags": list(query.tags), "sparql": text,
+                         "page": f"/queries/{query.id}" if _has_rule("/queries/<query_id>") else None,
+                         "editor": editor_link(text, run=True)})
+    return examples
+
+
+@bp.route("/")
+def index() -> str:
+    store = get_store()
+    return render_template("index.html", counts=pages.counts(store), examples=catalogue_examples(limit=8),
+                           plots=pages.PLOTS.values(), dumps=pages.DUMPS.values())
+
+
+# --- query editor ------------------------------------------------------------------------------------------------
+
+@bp.route("/editor")
+def editor() -> str:
+    """YASGUI on the local endpoint; `?query=` (a shared link) or `?example=<catalogue id>` fills the editor,
+    `run=1` runs it at once."""
+    examples = catalogue_examples()
+    query = request.args.get("query", "")
+    wanted = request.args.get("example")
+    if not query and wanted:
+        match = next((e for e in examples if e["id"] == wanted), None)
+        if match is None:
+            abort(404, f"no catalogue question {wanted!r}")
+        query = match["sparql"]
+    config = {"endpoint": url_for("sparql.endpoint", _external=True), "query": query or DEFAULT_QUERY,
+              "run": request.args.get("run") in ("1", "true", "yes"), "prefixes": PREFIXES,
+              "examples": [{"id": e["id"], "title": e["title"], "sparql": e["sparql"]} for e in examples]}
+    return render_template("editor.html", config=pages.json_script(config), examples=examples,
+                           query=query or DEFAULT_QUERY)
+
+
+# --- cluster browser ---------------------------------------------------------------------------------------------
+
+@bp.route("/clusters")
+def clusters() -> Response:
+    """All clusters as a sortable, filterable table (HTML), or its data as CSV / JSON."""
+    rows = pages.cluster_table(get_store())
+    media = negotiate([HTML, CSV, JSON], NAMES)
+    if media == CSV:
+        return _csv([key for key, _ in pages.CLUSTER_COLUMNS] + ["canonical_formula", "iri", "source"], rows,
+                    "nckg-clusters.csv")
+    if media == JSON:
+        return _json({"columns": [{"key": k, "title": t} for k, t in pages.CLUSTER_COLUMNS], "clusters": rows})
+    body = render_template("clusters.html", rows=rows, columns=pages.CLUSTER_COLUMNS)
+    return _html(body)
+
+
+# --- plots -------------------------------------------------------------------------------------------------------
+
+@bp.route("/plots")
+def plots() -> str:
+    return render_template("plots.html", plots=pages.PLOTS.values())
+
+
+@bp.route("/plots/<name>")
+def plot(name: str) -> Response:
+    """One plot (HTML with its data table), or its data: `format=csv` (SPARQL CSV) or `format=json`."""
+    if name not in pages.PLOTS:
+        abort(404, f"no plot {name!r}")
+    store = get_store()
+    media = negotiate([HTML, CSV, JSON], NAMES)
+    if media == CSV:
+        return Response(pages.plot_csv(store, name), content_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="nckg-{name}.csv"', "Vary": "Accept"})
+    data = pages.plot_json(store, name)
+    if media == JSON:
+        return _json(data)
+    spec = pages.PLOTS[name]
+    return _html(render_template("plot.html", plot=spec, data=data, data_json=pages.json_script(data),
+                                 query_link=editor_link(_strip_front_matter(query_text(spec.query)), run=True)))
+
+
+def _strip_front_matter(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.startswith("#+")).strip() + "\n"
+
+
+# --- downloads and dataset descriptions --------------------------------------------------------------------------
+
+_dump_cache: dict[tuple, bytes] = {}
+_dump_lock = threading.Lock()
+
+
+@bp.route("/download")
+def download() -> str:
+    store = get_store()
+    return render_template("download.html", dumps=pages.DUMPS.values(), counts=pages.counts(store),
+                           version=store.version)
+
+
+@bp.route("/download/<name>")
+def download_file(name: str) -> Response:
+    """The whole graph as N-Quads, TriG or Turtle (built once per store version)."""
+    dump = pages.DUMPS.get(name)
+    if dump is None:
+        abort(404, f"no dump {name!r}; available: {', '.join(pages.DUMPS)}")
+    store = get_store()
+    key = (id(store.store), store.version, name)
+    body = _dump_cache.get(key)
+    if body is None:
+        body = pages.dump(store, name)
+        with _dump_lock:
+            for old in [k for k in _dump_cache if k[:2] != key[:2]]:
+                del _dump_cache[old]
+            _dump_cache[key] = body
+    content_type = dump.media_type + ("; charset=utf-8" if dump.media_type.startswith("text/") else "")
+    return Response(body, content_type=content_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _description(kind: str) -> Response:
+    store = get_store()
+    base = request.url_root
+    triples = pages.void_description(store, base) if kind == "void" else pages.dcat_description(store, base)
+    media = negotiate([*RDF_OFFERED, HTML, *[m for m in GRAPH_FORMATS if m not in RDF_OFFERED]], NAMES)
+    if media == HTML:
+        turtle = pages.serialize_triples(triples, "text/turtle").decode("utf-8")
+        title = "VoID description" if kind == "void" else "DCAT catalogue record"
+        return _html(render_template("description.html", kind=kind, title=title, turtle=turtle,
+                                     triples=len(triples)))
+    return Response(pages.serialize_triples(triples, media), content_type=_with_charset(GRAPH_FORMATS[media].media_type),
+                    headers={"Vary": "Accept"})
+
+
+@bp.route("/.well-known/void")
+@bp.route("/void")
+def void() -> Response:
+    """VoID (Turtle by default; HTML for browsers asking for it)."""
+    return _description("void")
+
+
+@bp.route("/catalog")
+@bp.route("/dcat")
+def dcat() -> Response:
+    """DCAT catalogue record (Turtle by default; HTML for browsers asking for it)."""
+    return _description("dcat")
+
+
+# --- helpers -----------------------------------------------------------------------------------------------------
+
+def _with_charset(content_type: str) -> str:
+    return content_type + "; charset=utf-8" if content_type.startswith("text/") and "charset" not in content_type \
+        else content_type
+
+
+def _html(body: str) -> Response:
+    return Response(body, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+
+
+def _json(data) -> Response:
+    return Response(json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json",
+                    headers={"Vary": "Accept"})
+
+
+def _csv(columns: list[str], rows: list[dict], filename: str) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    return Response(out.getvalue(), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Vary": "Accept"})
