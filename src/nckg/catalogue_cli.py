@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -88,10 +87,7 @@ def run_query(query_id: str, pairs: tuple[str, ...], fmt: str, store_path: Path 
         names, rows = catalogue.table(result)
         click.echo(catalogue.text_table(names, rows), nl=False)
         return
-    sys.stdout.flush()
-    out = click.get_binary_stream("stdout")
-    out.write(store.serialize(result, FORMATS[fmt]))
-    out.flush()
+    click.echo(store.serialize(result, FORMATS[fmt]), nl=False)  # bytes: written to the binary stream
 
 
 @queries.command("check")

@@ -114,7 +114,7 @@ class _Inconsistent(Exception):
     pass
 
 
-def _run_hermit(ntriples: bytes, infer_relations: bool) -> Graph:
+def _run_hermit(ntriples: bytes) -> Graph:
     """Load N-Triples into a fresh owlready2 World, run HermiT, return the inferences ontology as a Graph."""
     import owlready2
 
@@ -124,9 +124,7 @@ def _run_hermit(ntriples: bytes, infer_relations: bool) -> Graph:
             fileobj=io.BytesIO(ntriples), format="ntriples"
         )
         try:
-            owlready2.sync_reasoner_hermit(
-                world, infer_property_values=infer_relations, debug=0, ignore_unsupported_datatypes=True
-            )
+            owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=True)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
             raise _Inconsistent() from exc
         buffer = io.BytesIO()
@@ -138,7 +136,7 @@ def _run_hermit(ntriples: bytes, infer_relations: bool) -> Graph:
 
 def _consistent(data: Graph) -> bool:
     try:
-        _run_hermit(_reasoner_input(data, _Aliases()), infer_relations=False)
+        _run_hermit(_reasoner_input(data, _Aliases()))
     except _Inconsistent:
         return False
     return True
@@ -179,6 +177,25 @@ def _is_resource(node: Node) -> bool:
 _IGNORED_TYPES = {OWL.Thing, OWL.NamedIndividual, RDFS.Resource}
 
 
+def _entailed_relations(data: Graph, ontology: Graph) -> list[Triple]:
+    """Object-property triples between resources entailed by rdfs:subPropertyOf and owl:SymmetricProperty.
+    (HermiT's property-value output omits super-properties and owlready2 drops symmetric partners, and this
+    fragment is exact and cheap in Python.) Inverse helper properties such as nckg:isCatalystIn are skipped."""
+    object_props = {p for p in ontology.subjects(RDF.type, OWL.ObjectProperty) if str(p).startswith(str(NCKG))}
+    symmetric = set(ontology.subjects(RDF.type, OWL.SymmetricProperty))
+    todo = [(s, p, o) for s, p, o in data if p in object_props and _is_resource(s) and _is_resource(o)]
+    found: set = set()
+    while todo:
+        s, p, o = todo.pop()
+        if (s, p, o) in found:
+            continue
+        found.add((s, p, o))
+        todo.extend((s, prop, o) for prop in _property_ancestors(p, ontology) & object_props)
+        if p in symmetric:
+            todo.append((o, p, s))
+    return sorted((str(s), str(p), str(o)) for s, p, o in found if (s, p, o) not in data)
+
+
 def _extract(data: Graph, inferred: Graph, aliases: _Aliases, ontology: Graph) -> tuple[list, list, list]:
     """Turn the reasoner's additions into materialisable triples (types closed under named superclasses)."""
     restored = Graph()
@@ -202,13 +219,7 @@ def _extract(data: Graph, inferred: Graph, aliases: _Aliases, ontology: Graph) -
         entailed = _closure(asserted[subject] | found[subject], supers)
         for cls in entailed - asserted[subject] - _IGNORED_TYPES:
             types.append((str(subject), str(RDF.type), str(cls)))
-    helper_properties = set(ontology.subjects(OWL.inverseOf, None))
-    relations = [
-        (str(s), str(p), str(o))
-        for s, p, o in restored
-        if _is_resource(s) and _is_resource(o) and str(p).startswith(str(NCKG))
-        and p not in helper_properties and (s, p, o) not in data
-    ]
+    relations = _entailed_relations(data, ontology)
     unsatisfiable = sorted(
         str(c) for c in restored.subjects(OWL.equivalentClass, OWL.Nothing) if isinstance(c, URIRef)
     )
@@ -221,7 +232,7 @@ def reason(data: Graph | Dataset | str | bytes, *, explain: bool = True) -> Infe
     graph = as_graph(data)
     aliases = _Aliases()
     try:
-        inferred = _run_hermit(_reasoner_input(graph, aliases), infer_relations=True)
+        inferred = _run_hermit(_reasoner_input(graph, aliases))
     except _Inconsistent:
         raise InconsistentOntologyError(*explain_inconsistency(graph, search=explain)) from None
     types, relations, unsatisfiable = _extract(graph, inferred, aliases, full_ontology_graph())

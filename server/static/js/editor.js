@@ -34,12 +34,22 @@
     input.setAttribute("aria-describedby", "editor-help");
   }
 
-  yasgui.on("queryResponse", function (instance, t) {
-    var results = t.getYasr().results;
-    var n = results && results.getBindings && results.getBindings() ? results.getBindings().length : null;
-    say(n === null ? "Query finished." : n + " result" + (n === 1 ? "" : "s") + ".");
-    document.body.setAttribute("data-query-state", "done");
-  });
+  /* Announce the result size once YASR has drawn it (screen readers, and the browser tests). */
+  function watch(t) {
+    var yasr = t && t.getYasr();
+    if (!yasr || yasr.nckgWatched) return;
+    yasr.nckgWatched = true;
+    yasr.on("drawn", function () {
+      var results = yasr.results;
+      var error = results && results.getError && results.getError();
+      var n = results && results.getBindings && results.getBindings() ? results.getBindings().length : null;
+      say(error ? "The query failed; see the message below." :
+          n === null ? "Query finished." : n + " result" + (n === 1 ? "" : "s") + ".");
+      document.body.setAttribute("data-query-state", error ? "error" : "done");
+    });
+  }
+  watch(tab());
+  yasgui.on("tabSelect", function (instance, id) { watch(instance.getTab(id)); });
   yasgui.on("queryBefore", function () { say("Running the query…"); document.body.setAttribute("data-query-state", "running"); });
 
   var examples = {};

@@ -71,7 +71,10 @@
     var type = document.createElement("select");
     [["bar", "Bar"], ["line", "Line"], ["scatter", "Scatter (x numeric)"]].forEach(function (t, i) { option(type, t[0], t[1], i === 0); });
     var x = document.createElement("select");
-    var firstText = cols.all.find(function (v) { return cols.numeric.indexOf(v) === -1; }) || cols.all[0];
+    var textColumns = cols.all.filter(function (v) { return cols.numeric.indexOf(v) === -1; });
+    var firstText = textColumns.find(function (v) {
+      return cols.bindings.some(function (b) { return b[v] && b[v].type === "literal"; });
+    }) || textColumns[0] || cols.all[0];
     cols.all.forEach(function (v) { option(x, v, "?" + v, v === firstText); });
     var y = document.createElement("select");
     cols.numeric.forEach(function (v, i) { option(y, v, "?" + v, i === cols.numeric.length - 1 || (v !== firstText && i === 0 && cols.numeric.length === 1)); });
