@@ -14,9 +14,10 @@ test: install
 
 install: system-deps $(VENV)/.installed
 
-# Java runs the HermiT reasoner (owlready2); installed from Debian when missing.
+# Java runs the HermiT reasoner (owlready2); Chromium drives the browser tests. Both from Debian when missing.
 system-deps:
 	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -42,11 +42,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LUA = ROOT / "bench" / "wrk" / "sparql.lua"
 HEAVY_MS = 20.0  # a query whose single request takes at least this long on oxigraph counts as heavy
-EXCLUDE = {
-    "export_union": "dumps the whole dataset (an export, not a query users wait for)",
-    "service_description": "needs ?endpoint bound by the caller",
-}
-PARAM_KEYS = ("param", "bind", "requires", "input", "argument")
 SERVERS = ("oxigraph", "nckg-disk", "nckg-mem")
 
 
@@ -60,32 +55,40 @@ def label_of(clusters: int) -> str:
 
 
 # -- queries -----------------------------------------------------------------------------------------------------
-def front_matter(text: str) -> dict[str, list[str]]:
-    meta: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if match := re.match(r"#\+\s*([\w-]+)\s*:\s*(.*)", line):
-            meta.setdefault(match[1].lower(), []).append(match[2].strip())
-    return meta
+INTERNAL = ("page-clusters", "page-counts", "graph_counts")  # internal aggregates every visitor triggers
 
 
-def catalogue_queries() -> tuple[dict[str, str], dict[str, str]]:
-    """queries/*.rq that take no required parameter: ({id: text}, {id: reason skipped})."""
+def candidate_queries() -> tuple[dict[str, str], dict[str, str]]:
+    """The catalogue (nckg.catalogue; parameters bound to their defaults in a leading VALUES block, the text the
+    published examples carry) plus the internal whole-graph aggregates: ({id: text}, {id: reason skipped})."""
     chosen, skipped = {}, {}
-    for path in sorted((ROOT / "queries").glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        meta = front_matter(text)
-        name = (meta.get("id") or [path.stem])[0]
-        params = [v for key, values in meta.items() if any(k in key for k in PARAM_KEYS) for v in values]
-        if name in EXCLUDE:
-            skipped[name] = EXCLUDE[name]
-        elif any(v and not re.search(r"optional|default", v, re.IGNORECASE) for v in params):
-            skipped[name] = "required parameter: " + "; ".join(params)
-        elif not re.search(r"^\s*(SELECT|ASK)\b", re.sub(r"(?m)^\s*(#.*|PREFIX.*|BASE.*)$", "", text),
-                           re.IGNORECASE | re.MULTILINE):
-            skipped[name] = "not a SELECT/ASK query"
-        else:
-            chosen[name] = text
+    try:
+        from nckg.catalogue import load_catalogue  # noqa: PLC0415
+
+        for query in load_catalogue().values():
+            if query.form not in ("select", "ask"):
+                skipped[query.id] = f"{query.form} query"
+            else:
+                chosen[query.id] = query.runnable_text()
+    except Exception as error:  # noqa: BLE001 - the catalogue module is being written
+        skipped["catalogue"] = f"nckg.catalogue unavailable: {error}"
+    for name in INTERNAL:
+        path = ROOT / "queries" / f"{name}.rq"
+        if path.exists():
+            chosen[name] = path.read_text(encoding="utf-8")
     return chosen, skipped
+
+
+def select_queries(probes: dict[str, float], heavy: int, light: int) -> list[str]:
+    """The `heavy` slowest queries (single request on oxigraph >= HEAVY_MS) and `light` others spread over the
+    remaining range of times; all when either is negative."""
+    if heavy < 0 or light < 0:
+        return list(probes)
+    ranked = sorted(probes, key=lambda name: -probes[name])
+    slow = [n for n in ranked if probes[n] * 1000 >= HEAVY_MS][:heavy]
+    fast = [n for n in ranked if n not in slow]
+    step = max(1, len(fast) // light) if light else 0
+    return slow + (fast[::step][:light] if light else [])
 
 
 def cluster_iris(store_path: Path) -> list[str]:
@@ -178,6 +181,8 @@ def probe(query: str, url: str) -> dict:
     except urllib.error.HTTPError as error:
         return {"status": error.code, "seconds": round(time.perf_counter() - started, 4), "rows": None,
                 "error": error.read()[:300].decode(errors="replace")}
+    except OSError as error:
+        return {"status": None, "seconds": round(time.perf_counter() - started, 4), "rows": None, "error": str(error)}
     seconds = time.perf_counter() - started
     data = json.loads(body)
     rows = len(data["results"]["bindings"]) if "results" in data else int(bool(data.get("boolean")))
@@ -303,6 +308,19 @@ def markdown(report: dict) -> str:
             g = report["summary"].get(f"{kind}/{s}")
             if g:
                 lines.append(f"- {kind} queries, {s}: **{g:.2f}×**")
+    probes = report.get("probes") or {}
+    if probes:
+        lines += ["", f"Single sequential request of each of the {len(probes)} candidate queries (catalogue with default "
+                  "parameters + internal aggregates), speed ratio oxigraph time ÷ nckg time:", ""]
+        for s in ours:
+            pairs = [(p["oxigraph"]["seconds"], p[s]["seconds"]) for p in probes.values()
+                     if p["oxigraph"].get("rows") is not None and p.get(s, {}).get("rows") is not None]
+            heavy = [o / n for o, n in pairs if o * 1000 >= HEAVY_MS]
+            light = [o / n for o, n in pairs if o * 1000 < HEAVY_MS]
+            differ = sum(1 for p in probes.values() if p["oxigraph"].get("rows") != p.get(s, {}).get("rows"))
+            lines.append(f"- {s}: geometric mean {fmt(geomean([o / n for o, n in pairs]))}× over {len(pairs)} queries "
+                         f"(heavy, ≥ {HEAVY_MS:.0f} ms on oxigraph: {fmt(geomean(heavy))}× over {len(heavy)}; "
+                         f"light: {fmt(geomean(light))}× over {len(light)}); row counts differ on {differ}")
     lines += ["", "Build (generate + bulk load + optimize, one process; curated graph included):", "",
               f"- {b['quads']:,} quads in {b['seconds_total']} s = **{b['quads_per_second']:,} quads/s**; "
               f"peak RSS loader {b['peak_rss_mib']['self']:,} MiB, generator {b['peak_rss_mib']['children']:,} MiB; "
@@ -360,6 +378,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--no-memory", dest="memory", action="store_false", help="skip the in-memory nckg server")
     parser.add_argument("--repeat", action="store_true", help="repeat the same texts (no nonce); default for --clusters 0")
     parser.add_argument("--only", help="regular expression: run only the queries whose name matches")
+    parser.add_argument("--heavy", type=int, default=6, help="catalogue queries measured: the N slowest (-1: all)")
+    parser.add_argument("--light", type=int, default=3, help="... and N lighter ones (-1: all)")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--store-dir", type=Path, default=ROOT / "var" / "bench")
@@ -376,23 +396,28 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"store {store}: {build['quads']:,} quads, {build['quads_per_second']:,} quads/s", flush=True)
     if args.build_only:
         return build
-    catalogue, skipped = catalogue_queries()
+    catalogue, skipped = candidate_queries()
     heavy = adhoc.heavy_queries()
     light = adhoc.light_variants(cluster_iris(store), seed=args.seed)
-    plan = [(n, [t], "catalogue") for n, t in catalogue.items()] + [(n, [t], "heavy") for n, t in heavy.items()] + \
-           [(n, texts, "light") for n, texts in light.items()]
-    if args.only:
-        plan = [p for p in plan if re.search(args.only, p[0])]
     servers = start_servers(store, args.threads, args.memory)
-    results = []
+    results, probes = [], {}
     try:
+        # one sequential request per candidate query and server: single-request latency, row counts, selection
+        for name, text in catalogue.items():
+            probes[name] = {server.name: probe(text, server.url) for server in servers.values()}
+        ox = {n: p["oxigraph"]["seconds"] for n, p in probes.items() if p["oxigraph"].get("rows") is not None}
+        chosen = select_queries(ox, args.heavy, args.light)
+        plan = [(n, [catalogue[n]], "") for n in chosen] + [(n, [t], "heavy") for n, t in heavy.items()] + \
+               [(n, texts, "light") for n, texts in light.items()]
+        if args.only:
+            plan = [p for p in plan if re.search(args.only, p[0])]
+        print(f"probed {len(probes)} catalogue queries; measuring {len(plan)}", flush=True)
         if args.clusters == 0:  # the curated graph: one round-robin mix of every query, repeated texts
-            mix = [texts[0] for _, texts, _ in plan]
-            results.append(measure("mix (all queries round-robin)", mix, "mix", servers, args))
+            mix = [catalogue[n] for n in ox] + list(heavy.values()) + [texts[0] for texts in light.values()]
+            results.append(measure(f"mix of {len(mix)} queries round-robin", mix, "mix", servers, args))
         for name, texts, kind in plan:
-            results.append(measure(name, texts, "" if kind == "catalogue" else kind, servers, args))
-            if kind == "catalogue":
-                results[-1]["catalogue"] = True
+            results.append(measure(name, texts, kind, servers, args))
+            results[-1]["catalogue"] = name in catalogue
     finally:
         for server in servers.values():
             server.stop()
@@ -402,7 +427,7 @@ def main(argv: list[str] | None = None) -> dict:
                    f"{platform.python_implementation()} {platform.python_version()}",
         "connections": args.connections, "threads": args.threads, "duration": args.duration, "repeat": args.repeat,
         "servers_run": list(servers), "servers": {name: s.info for name, s in servers.items()},
-        "build": build, "skipped_queries": skipped, "results": results,
+        "build": build, "skipped_queries": skipped, "results": results, "probes": probes,
         "versions": _versions(),
     }
     report["summary"] = {f"{kind}/{s}": geomean([ratio(e, s) for e in results if e["kind"] == kind])

@@ -117,9 +117,13 @@ def _render_query_page(query: catalogue.CatalogueQuery, values: dict | None = No
                 options[parameter.name] = catalogue.choices(store, parameter)
             except (QueryError, OSError, HTTPException):
                 options[parameter.name] = []
+    try:
+        runnable = query.runnable_text(values)
+    except catalogue.ParameterError:
+        runnable = query.runnable_text()
     return render_template("catalogue/query.html", layout=_layout(), query=query, values=values or {},
-                           options=options, error=error, result=result,
-                           editor=_editor_link(query.runnable_text()), formats=["html", "json", "csv", "tsv", "xml"])
+                           options=options, error=error, result=result, editor=_editor_link(runnable),
+                           formats=["html", "json", "csv", "tsv", "xml"])
 
 
 def _parameters(query: catalogue.CatalogueQuery) -> dict[str, str]:

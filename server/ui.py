@@ -32,19 +32,7 @@ JSON = "application/json"
 RDF_OFFERED = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 NAMES = {**FORMAT_NAMES, "html": (HTML,), "csv": (CSV,), "json": (JSON, "application/ld+json")}
 
-DEFAULT_QUERY = """PREFIX nckg: <https://w3id.org/nckg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-
-# Copper nanoclusters with their formula and number of copper atoms
-SELECT ?cluster ?label ?formula ?copper WHERE {
-  ?cluster a nckg:CopperNanocluster ;
-           rdfs:label ?label ;
-           nckg:formulaAsWritten ?formula ;
-           nckg:copperAtomCount ?copper .
-}
-ORDER BY ?copper ?label
-LIMIT 100
-"""
+DEFAULT_QUERY = "page-editor-default"  # queries/page-editor-default.rq: what the editor opens with
 
 # (path, label) of the main navigation; an entry shows only when the app serves its path.
 NAVIGATION = (
@@ -87,7 +75,7 @@ def minus_filter(value) -> str:
     return re.sub(r"(^|[\s(])-(?=\d)", "\\1\u2212", text)
 
 
-_FORMULA = re.compile(r"(\](\d*[+-]))|((?<=[A-Za-z)\]])\d+)")
+_FORMULA = re.compile(r"(\](\d*[+-]))|((?<=[A-Za-z)\]])\d+)|(\^(\d*[+-]))")
 
 
 @bp.app_template_filter("formula")
@@ -97,11 +85,30 @@ def formula_filter(value) -> Markup:
 
     def replace(match: re.Match) -> str:
         if match.group(1):
-            charge = match.group(2)
-            return "]<sup>" + charge.replace("-", "\u2212") + "</sup>"
+            return "]<sup>" + match.group(2).replace("-", "\u2212") + "</sup>"
+        if match.group(4):
+            return "<sup>" + match.group(5).replace("-", "\u2212") + "</sup>"
         return "<sub>" + match.group(3) + "</sub>"
 
     return Markup(_FORMULA.sub(replace, text))
+
+
+@bp.app_template_filter("number")
+def number_filter(value) -> str:
+    """A number as people write it: 25.0 -> 25, -0.85 -> −0.85."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return minus_filter(value)
+    return minus_filter(pages.number_text(repr(value)))
+
+
+@bp.app_template_filter("charge")
+def charge_filter(value) -> str:
+    """An ionic charge: -2 -> 2−, 4 -> 4+, 0 -> 0."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return str(value)
+    return f"{number}+" if number > 0 else f"{-number}\u2212" if number < 0 else "0"
 
 
 @bp.app_template_filter("compact")
@@ -169,7 +176,8 @@ def catalogue_examples(limit: int | None = None) -> list[dict]:
 def index() -> str:
     store = get_store()
     return render_template("index.html", counts=pages.counts(store), examples=catalogue_examples(limit=8),
-                           plots=pages.PLOTS.values(), dumps=pages.DUMPS.values())
+                           plots=pages.PLOTS.values(), dumps=pages.DUMPS.values(),
+                           schema_org=pages.json_script(pages.dataset_schema_org(request.url_root)))
 
 
 # --- query editor ------------------------------------------------------------------------------------------------
@@ -186,11 +194,11 @@ def editor() -> str:
         if match is None:
             abort(404, f"no catalogue question {wanted!r}")
         query = match["sparql"]
-    config = {"endpoint": url_for("sparql.endpoint", _external=True), "query": query or DEFAULT_QUERY,
+    query = query or _strip_front_matter(query_text(DEFAULT_QUERY))
+    config = {"endpoint": url_for("sparql.endpoint", _external=True), "query": query,
               "run": request.args.get("run") in ("1", "true", "yes"), "prefixes": PREFIXES,
               "examples": [{"id": e["id"], "title": e["title"], "sparql": e["sparql"]} for e in examples]}
-    return render_template("editor.html", config=pages.json_script(config), examples=examples,
-                           query=query or DEFAULT_QUERY)
+    return render_template("editor.html", config=pages.json_script(config), examples=examples, query=query)
 
 
 # --- cluster browser ---------------------------------------------------------------------------------------------

@@ -36,10 +36,12 @@ def real_store_path() -> Path:
         build.build(target)
     except ImportError:  # the SHACL / reasoning modules are not importable yet: compile the sources without them
         from nckg.compile import compile_all
+        from nckg.store import write_store
         from nckg.vocabulary import load_vocabulary
 
         registry = build.load_sources()
-        build.write_store(target, build.ontology_quads() + compile_all(registry, load_vocabulary()))
+        version = write_store(directory / "store-compiled", build.ontology_quads() + compile_all(registry, load_vocabulary()))
+        target.symlink_to(version.name)
     return target
 
 

@@ -9,7 +9,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from nckg.store import write_store
 from realgraph import CU26_ID, CU32, CU32_ID, real_store_path

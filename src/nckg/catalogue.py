@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -243,9 +243,12 @@ class CatalogueQuery:
             return self.body
         names = [p.name for p in self.parameters if p.name in bound]
         block = f"  VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(bound[n]) for n in names)}) }}"
-        match = re.search(r"\bWHERE\s*\{", self.body, re.IGNORECASE)
+        masked = _OPAQUE.sub(lambda m: " " * len(m.group()), self.body)  # comments, strings, IRIs
+        match = re.search(r"\bWHERE\s*\{", masked, re.IGNORECASE)
+        if match is None and self.form in ("select", "ask"):
+            match = re.compile(r"\{").search(masked, _QUERY_FORM.search(masked).end())
         if match is None:
-            return self.body
+            raise CatalogueError(f"{self.id}: no WHERE {{ to put the parameter values in")
         return self.body[:match.end()] + "\n" + block + self.body[match.end():]
 
     def to_dict(self) -> dict:
@@ -669,7 +672,3 @@ def write_catalogue_document(store: GraphStore, path: Path | None = None) -> Pat
 def summaries(directory: Path | None = None) -> list[dict]:
     """The catalogue as JSON-ready dicts (id, title, question, description, tags, parameters)."""
     return [q.to_dict() for q in load_catalogue(directory).values()]
-
-
-def iter_queries(directory: Path | None = None) -> Iterable[CatalogueQuery]:
-    return load_catalogue(directory).values()

@@ -740,6 +740,25 @@ def schema_org(page: ResourcePage, url: str, cluster: ClusterPage | None = None)
     return doc
 
 
+def dataset_schema_org(base: str) -> dict[str, Any]:
+    """schema.org Dataset JSON-LD for the landing page: licence, source, SPARQL endpoint and dumps (`base`: site root)."""
+    return {
+        "@context": "https://schema.org", "@type": "Dataset", "@id": DATASET_IRI, "url": base,
+        "name": "Nanocluster Knowledge Graph (nckg)",
+        "description": "A FAIR knowledge graph of atomically precise Cu nanoclusters: composition, ligands and "
+                       "coordination modes, cores, syntheses, catalytic measurements and comparisons, each backed "
+                       "by a verbatim quote from the review doi:10.1007/s40820-024-01555-6.",
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "isBasedOn": {"@type": "ScholarlyArticle", "@id": REVIEW_IRI, "url": REVIEW_IRI},
+        "keywords": ["copper nanoclusters", "atomically precise nanoclusters", "catalysis", "CO2 reduction",
+                     "knowledge graph"],
+        "distribution": [{"@type": "DataDownload", "name": d.title, "encodingFormat": d.media_type,
+                          "contentUrl": base + "download/" + d.name} for d in DUMPS.values()],
+        "potentialAction": {"@type": "SearchAction", "target": base + "sparql?query={query}",
+                            "query-input": "required name=query"},
+    }
+
+
 def json_script(doc: dict[str, Any]) -> str:
     """JSON for a <script> element (no `</` sequences that could close it)."""
     return json.dumps(doc, ensure_ascii=False, indent=1).replace("</", "<\\/")

@@ -95,7 +95,7 @@
           datasets: [
             { label: "VBM \u2192 CBM", data: rows.map(function (r) {
                 return (typeof r.cbm === "number" && typeof r.vbm === "number") ? [r.cbm, r.vbm] : null; }),
-              backgroundColor: colour(0, 0.35), borderColor: colour(0), borderWidth: 1 },
+              backgroundColor: colour(0, 0.35), borderColor: colour(0), borderWidth: 1, maxBarThickness: 90 },
             { type: "scatter", label: "CBM", data: rows.map(function (r, i) { return typeof r.cbm === "number" ? { x: r.clusterLabel, y: r.cbm } : null; }).filter(Boolean),
               backgroundColor: colour(1), pointRadius: 7, pointStyle: "triangle" },
             { type: "scatter", label: "VBM", data: rows.map(function (r, i) { return typeof r.vbm === "number" ? { x: r.clusterLabel, y: r.vbm } : null; }).filter(Boolean),

@@ -1,0 +1,215 @@
+"""The web front end in a real browser: Playwright driving Debian's headless chromium against a live server on the
+real graph. Loads the landing page, runs a query in the editor and sees rows (and its chart), opens a shared query
+link, filters the cluster browser and opens a cluster to see its plot, renders every plot page, and checks keyboard
+basics (skip link, sortable headers, quote disclosure). No request may leave 127.0.0.1. Screenshots are kept in
+tests/artifacts/ (git-ignored)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from nckg import pages
+from nckg.store import GraphStore
+from realgraph import CU26_ID, CU32_ID, real_store_path, serving
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
+                                                     "(apt-get install -y chromium; `make test` installs it)"),
+]
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    with serving(real_store_path()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def graph() -> GraphStore:
+    return GraphStore.open(real_store_path())
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, timeout=60_000)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A fresh page; every request off 127.0.0.1 is blocked and recorded, as are script errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=base_url)
+    context.set_default_timeout(20_000)
+    offsite: list[str] = []
+
+    def guard(route):
+        if route.request.url.startswith(base_url):
+            route.continue_()
+        else:
+            offsite.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.offsite, page.errors = offsite, []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
+    yield page
+    context.close()
+
+
+def finish(page, name: str) -> None:
+    """Keep a full-page screenshot and check nothing was fetched from elsewhere and no script failed."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert page.offsite == [], f"requests left 127.0.0.1: {page.offsite}"
+    assert page.errors == [], f"script errors: {page.errors}"
+
+
+def test_landing_page(page, graph):
+    page.goto("/")
+    assert page.title() == "Nanocluster Knowledge Graph · nckg"
+    counts = pages.counts(graph)
+    for kind in ("clusters", "measurements", "quotes"):
+        shown = page.locator(f'[data-kind="{kind}"] dd').inner_text()
+        assert int(shown.replace(",", "")) == counts[kind] > 0
+    assert page.get_by_role("link", name="Open the query editor").is_visible()
+    finish(page, "landing")
+
+
+def run_and_wait(page) -> None:
+    page.wait_for_selector("body[data-query-state=done]", timeout=30_000)
+
+
+def test_editor_runs_a_query_and_shows_rows(page, graph):
+    expected = len(list(graph.run("page-editor-default")))
+    page.goto("/editor")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.locator(".yasqe_queryButton").click()
+    run_and_wait(page)
+    assert page.locator("#editor-status").inner_text() == f"{expected} results."
+    rows = page.locator(".yasr table.dataTable tbody tr")
+    assert rows.count() == min(expected, 50) > 0  # YASR's first page
+    assert "[Cu32(PET)24H8Cl2](PPh4)22" in page.locator(".yasr table.dataTable tbody").inner_text()
+    finish(page, "editor")
+    # the same results as a chart (our YASR plugin on the vendored Chart.js)
+    page.locator(".yasr .select_chart").click()
+    canvas = page.locator(".nckg-yasr-chart canvas")
+    canvas.wait_for()
+    assert canvas.get_attribute("data-points") == str(expected)
+    assert canvas.bounding_box()["height"] > 100
+    finish(page, "editor-chart")
+
+
+TABLE2 = """PREFIX nckg: <https://w3id.org/nckg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?label ?e0 WHERE { ?h a nckg:HalfReaction ; rdfs:label ?label ; nckg:standardPotentialVsRHE ?e0 }
+ORDER BY ?e0"""
+
+
+def test_shared_query_link_opens_in_the_editor_and_runs_from_the_keyboard(page):
+    page.goto(f"/editor?query={quote(TABLE2)}")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    assert page.evaluate("window.nckgYasgui.getTab().getQuery()") == TABLE2
+    page.locator(".yasqe .CodeMirror").click()
+    page.keyboard.press("Control+Enter")
+    run_and_wait(page)
+    assert page.locator("#editor-status").inner_text() == "12 results."
+    first = page.locator(".yasr table.dataTable tbody tr").first.inner_text()
+    assert "Formic acid" in first and "-0.12" in first  # Table 2: HCOOH at -0.12 V vs RHE
+    page.keyboard.press("Escape")  # leaves the code editor
+    assert page.evaluate("document.activeElement.id") == "copy-link"
+    page.keyboard.press("Enter")  # "Copy link to this query" puts the link in the address bar
+    assert "/editor?query=" in page.url and "HalfReaction" in page.url
+    finish(page, "editor-shared-link")
+
+
+def test_run_parameter_runs_a_shared_query_at_once(page):
+    page.goto(f"/editor?query={quote(TABLE2)}&run=1")
+    run_and_wait(page)
+    assert page.locator("#editor-status").inner_text() == "12 results."
+
+
+def test_cluster_browser_filters_and_opens_a_cluster_with_its_plot(page, graph):
+    total = pages.counts(graph)["clusters"]
+    page.goto("/clusters")
+    status = page.locator("#cluster-count")
+    assert status.inner_text() == f"{total} of {total} clusters shown"
+    page.get_by_label("Filter clusters").fill("Cu26")
+    shown = int(re.match(r"(\d+) of", status.inner_text()).group(1))
+    assert 1 <= shown < total
+    assert page.locator("#cluster-table tbody tr:not([hidden])").count() == shown
+    finish(page, "clusters-filtered")
+    page.get_by_role("link", name="Cu26·4PF6", exact=True).click()
+    page.wait_for_url(f"**/resource/{CU26_ID}")
+    assert page.locator("h1").inner_text() == "Cu26·4PF6"
+    canvas = page.locator("canvas#cluster-plot")
+    canvas.scroll_into_view_if_needed()
+    assert canvas.get_attribute("data-rendered") == "true"
+    points = page.evaluate("Chart.getChart(document.getElementById('cluster-plot')).data.datasets"
+                           ".map(d => d.data)")
+    assert [{"x": -0.85, "y": 85.1}] in points  # FE(NH3) 85.1 % at -0.85 V vs RHE
+    canvas.screenshot(path=str(ARTIFACTS / "cluster-plot.png"))
+    finish(page, "cluster")
+
+
+def test_sorting_by_keyboard(page, graph):
+    largest = max(row["copper"] for row in pages.cluster_table(graph))
+    page.goto("/clusters")
+    header = page.locator('#cluster-table th[data-key="copper"]')
+    assert header.get_attribute("aria-sort") == "ascending"
+    header.get_by_role("button").focus()
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") == "descending"
+    first = page.locator("#cluster-table tbody tr").first.locator("td").nth(1)  # the Cu column
+    assert first.inner_text() == str(largest)
+
+
+@pytest.mark.parametrize("name", list(pages.PLOTS))
+def test_plot_pages_render(page, name):
+    page.goto(f"/plots/{name}")
+    canvas = page.locator(f'canvas[data-plot="{name}"]')
+    assert canvas.get_attribute("data-rendered") == "true"
+    assert int(canvas.get_attribute("data-points")) > 0
+    assert canvas.bounding_box()["height"] > 200
+    assert page.locator("#plot-table tbody tr").count() > 0
+    finish(page, f"plot-{name}")
+
+
+def test_skip_link_and_landmarks(page):
+    page.goto("/clusters")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.className, document.activeElement.textContent]")
+    assert focused == ["skip-link", "Skip to main content"]
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # visible when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")  # the next stop is inside the main content
+    assert page.evaluate("document.getElementById('main').contains(document.activeElement)")
+
+
+def test_resource_page_in_the_browser(page):
+    page.goto(f"/resource/{CU32_ID}")
+    doc = json.loads(page.locator("#schema-org").text_content())
+    assert doc["@type"] == "ChemicalSubstance" and doc["name"] == "Cu32"
+    summary = page.locator("section:has(#identity-title) details.quote-details summary")
+    summary.focus()
+    page.keyboard.press("Enter")  # quotes open from the keyboard
+    quote_text = page.locator("section:has(#identity-title) details.quote-details blockquote").first
+    assert quote_text.is_visible() and "Li et al." in quote_text.inner_text()
+    finish(page, "resource-cu32")
