@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import config
+from .catalogue_cli import queries
 
 
 def _store_option(f):
@@ -200,3 +201,6 @@ def serve(host: str, port: int, threads: int, store_path: Path | None) -> None:
     # The HTTP layer lives in the `server` package; run it as its own module so nckg never imports Flask.
     os.execv(sys.executable, [sys.executable, "-m", "server", "--host", host, "--port", str(port),
                               "--threads", str(threads), "--store", str(target)])
+
+
+main.add_command(queries)

@@ -61,11 +61,12 @@ class Emitter:
     def evidence(self, node, record: Evidenced) -> None:
         """Link a record to its quotes, each an nckg:Evidence with section, review and primary source."""
         for item in record.evidence:
-            ev = resource("evidence", hashlib.sha1(
-                (item.section + "|" + quotes.normalise(item.quote)).encode()).hexdigest()[:12])
+            text = " ".join(item.quote.split())  # one quote text per evidence node, whatever the YAML layout
+            key = f"{item.section}|{text}|{self.source.doi if self.source.data.source else ''}"
+            ev = resource("evidence", hashlib.sha1(key.encode()).hexdigest()[:12])  # one per quote and paper
             self.add(node, "hasEvidence", ev)
             self.add(ev, TYPE.value, term("Evidence"))
-            self.add(ev, "quote", item.quote)
+            self.add(ev, "quote", text)
             self.add(ev, "reviewSection", item.section)
             self.add(ev, PROV + "wasQuotedFrom", doi_iri(REVIEW_DOI))
             if self.source.data.source:
