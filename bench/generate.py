@@ -555,13 +555,21 @@ class Generator:
             self._inferred.append(f"{node} {TYPE} {_n(cls)} <{SYN_GRAPH}inferred> .\n")
 
     # -- the stream ------------------------------------------------------------------------------------------
-    def chunks(self) -> Iterator[str]:
-        """N-Quads text in chunks of about one paper each."""
+    def chunks(self, time_limit: float | None = None, progress=None) -> Iterator[str]:
+        """N-Quads text in chunks of about one paper each; stops after the paper during which `time_limit` seconds
+        ran out (counts then say how far it got); `progress(done, seconds)` is called every 100,000 clusters."""
+        started = time.monotonic()
         self.registry()
         yield self._flush()
-        paper = 0
-        done = 0
+        paper = done = 0
+        next_mark = 100_000
         while done < self.n_clusters:
+            if paper % 1000 == 0 and time_limit is not None and time.monotonic() - started > time_limit:
+                self.counts["stopped_at_time_limit"] = True
+                break
+            if progress and done >= next_mark:
+                progress(done, time.monotonic() - started)
+                next_mark += 100_000
             n = min(self.n_clusters - done, self.rng.choice((1, 1, 1, 2, 2, 2, 3, 3, 4, 6)))
             self.paper(paper, n)
             done += n
@@ -574,15 +582,21 @@ class Generator:
         yield self._flush()
 
 
-def write(clusters: int, out, seed: int = 10) -> dict:
+def write(clusters: int, out, seed: int = 10, time_limit: float | None = None, progress_file=None) -> dict:
     """Write the N-Quads of `clusters` synthetic clusters to the text stream `out`; returns counts."""
     gen = Generator(clusters, seed)
     quads = 0
-    for chunk in gen.chunks():
+
+    def progress(done: int, seconds: float) -> None:
+        if progress_file:
+            print(json.dumps({"clusters": done, "quads": quads, "seconds": round(seconds, 1)}), file=progress_file,
+                  flush=True)
+
+    for chunk in gen.chunks(time_limit, progress):
         quads += chunk.count("\n")
         out.write(chunk)
     out.flush()
-    return {"clusters": clusters, "seed": seed, "quads": quads, **gen.counts}
+    return {"requested_clusters": clusters, "seed": seed, "quads": quads, **gen.counts}
 
 
 def _open_out(path: str):
@@ -634,7 +648,7 @@ def rss_mib(pid: int, field: str = "VmRSS") -> float:
 
 
 def load(store_path: Path, clusters: int, seed: int = 10, extra_nquads: list[Path] = (), *,
-         time_limit: float | None = None) -> dict:
+         time_limit: float | None = None, progress: Path | None = None) -> dict:
     """Generate `clusters` synthetic clusters in a child process and stream them through a FIFO into pyoxigraph's
     bulk loader writing a new on-disk store at `store_path` (plus `extra_nquads` files, e.g. the curated graph).
     Returns build figures: quads, seconds, quads/s, peak RSS of the loader and of the generator."""
@@ -656,18 +670,16 @@ def load(store_path: Path, clusters: int, seed: int = 10, extra_nquads: list[Pat
         os.mkfifo(fifo)
         cmd = [sys.executable, "-m", "bench.generate", "--clusters", str(clusters), "--seed", str(seed),
                "--out", str(fifo), "--counts", str(counts_file)]
-        child = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parent.parent)
-        timer = None
         if time_limit:
-            timer = threading.Timer(time_limit, child.kill)
-            timer.start()
+            cmd += ["--time-limit", str(time_limit)]
+        if progress:
+            cmd += ["--progress", str(progress)]
+        child = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parent.parent)
         with RssSampler([os.getpid()]) as loader_rss, RssSampler([child.pid]) as generator_rss:
             try:
                 store.bulk_load(path=str(fifo), format=RdfFormat.N_QUADS)
             finally:
                 returncode = child.wait()
-                if timer:
-                    timer.cancel()
             loaded = time.perf_counter()
             store.flush()
             store.optimize()
@@ -677,7 +689,8 @@ def load(store_path: Path, clusters: int, seed: int = 10, extra_nquads: list[Pat
     quads = counts.get("quads", 0) + extra_quads
     seconds = finished - started
     return {
-        "store": str(store_path), "clusters": clusters, "seed": seed, "complete": returncode == 0,
+        "store": str(store_path), "clusters": counts.get("clusters", 0), "requested_clusters": clusters, "seed": seed,
+        "complete": returncode == 0 and counts.get("clusters") == clusters,
         "generator_returncode": returncode, "quads": quads, "synthetic_quads": counts.get("quads"),
         "extra_quads": extra_quads, "counts": counts,
         "seconds_load": round(loaded - started, 2), "seconds_total": round(seconds, 2),
@@ -695,14 +708,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", help="N-Quads output path ('-' for stdout, '.gz' to compress)")
     parser.add_argument("--counts", help="write the counts (JSON) here")
     parser.add_argument("--load", type=Path, help="bulk-load into a new on-disk store at this path instead")
-    parser.add_argument("--time-limit", type=float, help="with --load: stop generating after this many seconds")
+    parser.add_argument("--time-limit", type=float, help="stop generating (cleanly, after a paper) after this many s")
+    parser.add_argument("--progress", type=Path, help="append a JSON line every 100,000 clusters to this file")
+    parser.add_argument("--report", type=Path, help="with --load: also write the build figures (JSON) here")
     args = parser.parse_args(argv)
     if args.load:
-        print(json.dumps(load(args.load, args.clusters, args.seed, time_limit=args.time_limit), indent=2))
+        figures = load(args.load, args.clusters, args.seed, time_limit=args.time_limit, progress=args.progress)
+        print(json.dumps(figures, indent=2))
+        if args.report:
+            args.report.parent.mkdir(parents=True, exist_ok=True)
+            args.report.write_text(json.dumps(figures, indent=2) + "\n")
         return
     out = _open_out(args.out or "-")
+    progress_file = open(args.progress, "a", encoding="utf-8") if args.progress else None
     try:
-        counts = write(args.clusters, out, args.seed)
+        counts = write(args.clusters, out, args.seed, args.time_limit, progress_file)
     except BrokenPipeError:
         sys.exit(1)
     finally:

@@ -22,6 +22,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -42,7 +43,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LUA = ROOT / "bench" / "wrk" / "sparql.lua"
 HEAVY_MS = 20.0  # a query whose single request takes at least this long on oxigraph counts as heavy
-SERVERS = ("oxigraph", "nckg-disk", "nckg-mem")
 
 
 def label_of(clusters: int) -> str:
@@ -110,7 +110,21 @@ def free_port() -> int:
 
 class Server:
     def __init__(self, name: str, cmd: list[str], url: str, ready_line: bool = False):
-        self.name, self.cmd, self.url = name, cmd, url
+        self.name, self.cmd, self.url, self.ready_line = name, cmd, url, ready_line
+        self.restarts, self._peak_before = 0, 0.0
+        self._start()
+
+    def restart(self) -> None:
+        """Stop and start again (ends a runaway query: nckg has no query timeout)."""
+        peak = rss_mib(self.proc.pid, "VmHWM")
+        self.stop()
+        self.restarts += 1
+        self._start()
+        self._peak_before = max(peak, self._peak_before)
+        self.info.update(restarts=self.restarts, rss_peak_before_restart_mib=round(self._peak_before, 1))
+
+    def _start(self) -> None:
+        name, cmd, ready_line = self.name, self.cmd, self.ready_line
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE if ready_line else subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, text=True)
         self.info: dict = {"command": " ".join([Path(cmd[0]).name, *cmd[1:]])}
@@ -149,9 +163,10 @@ def start_servers(store: Path, threads: int, memory: bool) -> dict[str, Server]:
     try:
         port = free_port()
         servers["oxigraph"] = Server("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store),
-                                                  "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                                                  "--bind", f"127.0.0.1:{port}", "--union-default-graph",
+                                                  "--timeout-s", "150"],
                                      f"http://127.0.0.1:{port}/query")
-        for name, extra in (("nckg-disk", []), ("nckg-mem", ["--in-memory"])):
+        for name, extra in (("nckg-mem", ["--in-memory"]), ("nckg-disk", [])):
             if name == "nckg-mem" and not memory:
                 continue
             port = free_port()
@@ -173,15 +188,22 @@ def request(query: str, url: str, timeout: float = 600) -> tuple[int, bytes]:
         return response.status, response.read()
 
 
-def probe(query: str, url: str) -> dict:
-    """One request: seconds, status and number of result rows."""
+def probe(query: str, server: Server, timeout: float) -> dict:
+    """One request: seconds, status and number of result rows. A server that does not answer within `timeout` s is
+    restarted (the query would go on burning a core)."""
     started = time.perf_counter()
     try:
-        status, body = request(query, url)
+        status, body = request(query, server.url, timeout=timeout)
+    except TimeoutError:
+        server.restart()
+        return {"status": None, "seconds": None, "rows": None, "error": f"no answer within {timeout} s"}
     except urllib.error.HTTPError as error:
         return {"status": error.code, "seconds": round(time.perf_counter() - started, 4), "rows": None,
                 "error": error.read()[:300].decode(errors="replace")}
     except OSError as error:
+        if "timed out" in str(error):
+            server.restart()
+            return {"status": None, "seconds": None, "rows": None, "error": f"no answer within {timeout} s"}
         return {"status": None, "seconds": round(time.perf_counter() - started, 4), "rows": None, "error": str(error)}
     seconds = time.perf_counter() - started
     data = json.loads(body)
@@ -211,25 +233,89 @@ def wrk(url: str, bodies: list[str], mode: str, duration: float, connections: in
             "bytes": out["bytes"], "loadavg_before": round(load_before, 2)}
 
 
+def pyload(url: str, bodies: list[str], mode: str, duration: float, connections: int, timeout: float = 300) -> dict:
+    """Closed-loop load for slow queries (where wrk's fixed window would cut off the requests in flight): one thread
+    per connection sends request after request (keep-alive) until `duration` s have passed, and every request started
+    is waited for; throughput = completed requests / time until the last one ended."""
+    import http.client  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    parts = urlsplit(url)
+    latencies: list[float] = []
+    errors = {"status": 0, "other": 0}
+    lock = threading.Lock()
+    started = time.perf_counter()
+    counter = iter(range(10**9))
+
+    def worker(tid: int) -> None:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        while time.perf_counter() - started < duration:
+            n = next(counter)
+            body = bodies[n % len(bodies)] + (f"\n# nonce py{tid}-{n}\n" if mode == "nonce" else "")
+            t0 = time.perf_counter()
+            try:
+                conn.request("POST", parts.path, body.encode(), {"Content-Type": "application/sparql-query",
+                                                                 "Accept": "application/sparql-results+json"})
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = None
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+            elapsed = time.perf_counter() - t0
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors["status" if ok is False else "other"] += 1
+        conn.close()
+
+    load_before = os.getloadavg()[0]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(q: float) -> float | None:
+        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1) if latencies else None
+
+    return {"client": "python", "requests": len(latencies) + sum(errors.values()), "seconds": round(seconds, 2),
+            "errors": errors, "rps": round(len(latencies) / seconds, 3), "p50_ms": pct(0.5), "p90_ms": pct(0.9),
+            "p99_ms": pct(0.99), "mean_ms": round(sum(latencies) / len(latencies) * 1000, 1) if latencies else None,
+            "max_ms": pct(1.0), "loadavg_before": round(load_before, 2)}
+
+
 def measure(name: str, bodies: list[str], kind: str, servers: dict[str, Server], args) -> dict:
     """Probe every server once (checks row counts agree), then run wrk against each in turn."""
     entry: dict = {"query": name, "variants": len(bodies), "probe": {}, "wrk": {}}
     for server in servers.values():
-        entry["probe"][server.name] = probe(bodies[0], server.url)
+        entry["probe"][server.name] = probe(bodies[0], server, args.probe_timeout)
     rows = {p["rows"] for p in entry["probe"].values()}
     entry["rows"] = entry["probe"]["oxigraph"]["rows"]
     entry["rows_agree"] = len(rows) == 1
-    slowest = max(p["seconds"] for p in entry["probe"].values())
-    ox_ms = entry["probe"]["oxigraph"]["seconds"] * 1000
-    entry["kind"] = kind or ("heavy" if ox_ms >= HEAVY_MS else "light")
+    times = [p["seconds"] for p in entry["probe"].values()]
+    slowest = math.inf if None in times else max(times)
+    ox_s = entry["probe"]["oxigraph"]["seconds"]
+    entry["kind"] = kind or ("heavy" if ox_s is None or ox_s * 1000 >= HEAVY_MS else "light")
     if slowest > args.max_request_seconds:
-        entry["skipped"] = f"a single request took {slowest:.1f} s (> {args.max_request_seconds} s)"
+        entry["skipped"] = "single request " + ", ".join(
+            f"{n} {'> %g' % args.probe_timeout if p['seconds'] is None else '%.1f' % p['seconds']} s"
+            for n, p in entry["probe"].items()) + f" (wrk only below {args.max_request_seconds:g} s)"
         return entry
-    duration = min(max(args.duration, 4 * slowest), args.max_duration)
-    entry["duration"] = duration
+    entry["duration"] = args.duration
     mode = "fixed" if args.repeat else "nonce"
+    # wrk counts only the requests that end inside its window: for slow queries use the closed-loop Python client
+    entry["client"] = "wrk" if slowest <= args.wrk_below else "python"
     for server in servers.values():
-        entry["wrk"][server.name] = wrk(server.url, bodies, mode, duration, args.connections)
+        if entry["client"] == "wrk":
+            entry["wrk"][server.name] = wrk(server.url, bodies, mode, args.duration, args.connections)
+        else:
+            entry["wrk"][server.name] = pyload(server.url, bodies, mode, args.duration, args.connections)
         print(f"  {name:32s} {server.name:10s} {entry['wrk'][server.name].get('rps', 'ERR')!s:>10} req/s", flush=True)
     return entry
 
@@ -273,8 +359,8 @@ def fmt(value, digits: int = 2) -> str:
 
 
 def markdown(report: dict) -> str:
-    servers = report["servers_run"]
-    ours = [s for s in servers if s != "oxigraph"]
+    ours = [s for s in ("nckg-disk", "nckg-mem") if s in report["servers_run"]]
+    servers = ["oxigraph", *ours]
     b = report["build"]
     lines = [f"# nckg vs oxigraph serve-read-only — {report['label']} "
              f"({report['clusters']:,} synthetic clusters, {b['quads']:,} quads)", "",
@@ -343,7 +429,7 @@ def plot(report: dict, path: Path) -> bool:
     except ImportError:
         return False
     entries = [e for e in report["results"] if e["wrk"]]
-    ours = [s for s in report["servers_run"] if s != "oxigraph"]
+    ours = [s for s in ("nckg-disk", "nckg-mem") if s in report["servers_run"]]
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(entries) * len(ours) + 1.8))
     height = 0.8 / max(1, len(ours))
     for i, server in enumerate(ours):
@@ -371,8 +457,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--clusters", type=int, default=10000, help="synthetic clusters (0: the curated graph only)")
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--duration", type=float, default=10, help="seconds of wrk per query and server")
-    parser.add_argument("--max-duration", type=float, default=40)
-    parser.add_argument("--max-request-seconds", type=float, default=30, help="skip queries slower than this")
+    parser.add_argument("--wrk-below", type=float, default=0.5,
+                        help="wrk for queries whose single request is faster (s); slower: closed-loop Python client")
+    parser.add_argument("--max-request-seconds", type=float, default=8, help="no wrk for queries slower than this")
+    parser.add_argument("--probe-timeout", type=float, default=20, help="single-request timeout (server restarted)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=8, help="waitress threads of the nckg servers")
     parser.add_argument("--no-memory", dest="memory", action="store_false", help="skip the in-memory nckg server")
@@ -385,6 +473,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--store-dir", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the `finally`: stop the servers
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install -y wrk")
     if not (BIN / "oxigraph").exists():
@@ -404,7 +493,12 @@ def main(argv: list[str] | None = None) -> dict:
     try:
         # one sequential request per candidate query and server: single-request latency, row counts, selection
         for name, text in catalogue.items():
-            probes[name] = {server.name: probe(text, server.url) for server in servers.values()}
+            probes[name] = {}
+            for server in servers.values():  # oxigraph, nckg-mem, then nckg-disk only if either of them answered
+                if server.name == "nckg-disk" and all(p["seconds"] is None for p in probes[name].values()):
+                    probes[name][server.name] = {"status": None, "seconds": None, "rows": None, "error": "not probed"}
+                    continue
+                probes[name][server.name] = probe(text, server, args.probe_timeout)
         ox = {n: p["oxigraph"]["seconds"] for n, p in probes.items() if p["oxigraph"].get("rows") is not None}
         chosen = select_queries(ox, args.heavy, args.light)
         plan = [(n, [catalogue[n]], "") for n in chosen] + [(n, [t], "heavy") for n, t in heavy.items()] + \

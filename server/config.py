@@ -1,5 +1,47 @@
-"""Default settings. Each can be overridden by an environment variable `NCKG_<NAME>`, then by create_app's test_config."""
+"""Default settings. Each can be overridden by an environment variable `NCKG_<NAME>`, then by create_app's test_config.
+
+Environment values are parsed as JSON when they are valid JSON (`NCKG_QUERY_TIMEOUT=10`, `NCKG_RATELIMIT_ENABLED=true`)
+and taken as plain strings otherwise. See server/README.md, "Hardening and limits".
+"""
+
+import os
 
 STORE_PATH = None  # None: nckg.config.store_path(), i.e. NCKG_STORE or <root>/var/store (a symlink to the current build)
 STORE_IN_MEMORY = False  # copy the store into memory when (re)opening it: faster queries, more RAM
+
+# --- query execution (/sparql): isolated worker processes -------------------------------------------------------
+QUERY_WORKERS = min(4, max(2, os.cpu_count() or 2))  # worker processes; 0 runs queries in the web process
+#   (development only: no timeout, no crash isolation)
+QUERY_TIMEOUT = 30.0  # seconds a query may run; then its worker is killed and replaced, the client gets 504
+QUERY_QUEUE_TIMEOUT = 10.0  # seconds a request waits for a free worker before 503 (with Retry-After)
+WORKER_MEMORY_LIMIT_MB = 2048  # address-space cap of each worker (0: none); a query over it ends with 503
+WORKER_NETWORK_ISOLATION = True  # workers drop network access (new network namespace) when SERVICE_ALLOWLIST is empty
+WORKER_STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to start
+
+# --- limits ----------------------------------------------------------------------------------------------------
+RESULT_ROW_LIMIT = 10000  # solutions / triples per /sparql answer; more: truncated, `X-NCKG-Truncated: true` (0: no cap)
+MAX_QUERY_LENGTH = 100_000  # characters of one query (414 in a GET URL, 413 in a POST body)
+MAX_QUERY_NESTING = 64  # depth of nested { } ( ) [ ] in a query (400); pyoxigraph overflows its stack at ~3000
 MAX_CONTENT_LENGTH = 1024 * 1024  # largest accepted request body (a POSTed query), in bytes: larger ones get 413
+MAX_FORM_MEMORY_SIZE = 1024 * 1024  # largest form field (a form-encoded query), in bytes: larger ones get 413
+
+# --- federation ------------------------------------------------------------------------------------------------
+SERVICE_ALLOWLIST = ()  # SERVICE endpoint IRIs queries may call (exact match; env: space/comma separated). None by
+#   default: SERVICE is refused with 400 and the workers have no network at all (no server-side request forgery)
+
+# --- per-client rate limit (flask-limiter) ---------------------------------------------------------------------
+RATELIMIT_ENABLED = False  # off by default
+RATELIMIT_DEFAULT = "120 per minute; 2000 per hour"  # per client address, over every route but /static
+RATELIMIT_STORAGE_URI = "memory://"  # per process; e.g. redis://host:6379 to share between processes
+RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* and Retry-After headers
+TRUSTED_PROXIES = 0  # reverse proxies in front of the server whose X-Forwarded-For/-Proto/-Host are trusted
+
+# --- response headers ------------------------------------------------------------------------------------------
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+                           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+REFERRER_POLICY = "strict-origin-when-cross-origin"
+HSTS_SECONDS = 0  # Strict-Transport-Security max-age; set it (e.g. 31536000) only when served over HTTPS
+
+# --- logging ---------------------------------------------------------------------------------------------------
+ACCESS_LOG = True  # one JSON line per request on the `nckg.access` logger (request id, status, timings)

@@ -1,34 +1,27 @@
-"""The app's graph store: opened once per process (read-only), reopened when a build swaps the store symlink."""
+"""The app's graph store and query workers.
+
+- `get_store()`: the store opened read-only in the web process (trusted queries: pages, catalogue, resources),
+  reopened when a build swaps the store symlink.
+- `run_query(job)`: an untrusted (ad-hoc) query, run by the pool of isolated worker processes (nckg.worker) with
+  the app's timeout; pools are shared by apps with the same store and settings and started on first use.
+"""
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
+from collections import OrderedDict
 
 from flask import Flask, abort, current_app
 
 from nckg import config
-from nckg.store import GraphStore, current_version
+from nckg.store import GraphStore, StoreHandle
+from nckg.worker import Answer, Job, WorkerPool, run_in_process
 
+__all__ = ["StoreHandle", "get_store", "get_pool", "init_app", "run_query"]
 
-class StoreHandle:
-    """Holds the open store and reopens it when `path` resolves to a new version."""
-
-    def __init__(self, path: str | Path, in_memory: bool = False):
-        self.path = Path(path)
-        self.in_memory = in_memory
-        self._store: GraphStore | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> GraphStore:
-        store = self._store
-        if store is None or store.version != current_version(self.path):
-            with self._lock:
-                store = self._store
-                if store is None or store.version != current_version(self.path):
-                    opener = GraphStore.in_memory_copy if self.in_memory else GraphStore.open
-                    store = self._store = opener(self.path)
-        return store
+_POOLS: OrderedDict[tuple, WorkerPool] = OrderedDict()
+_POOLS_LOCK = threading.Lock()
+MAX_POOLS = 4  # distinct (store, settings) pools kept per process; tests use several stores
 
 
 def init_app(app: Flask) -> None:
@@ -42,3 +35,43 @@ def get_store() -> GraphStore:
         return current_app.extensions["nckg_store"].get()
     except OSError as error:
         abort(503, f"The knowledge graph store is not available: {error}")
+
+
+def allowed_services(app: Flask | None = None) -> tuple[str, ...]:
+    """SERVICE_ALLOWLIST as a tuple of IRIs (the environment gives one string: space or comma separated)."""
+    value = (app or current_app).config.get("SERVICE_ALLOWLIST") or ()
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    return tuple(sorted(str(v).strip() for v in value if str(v).strip()))
+
+
+def get_pool(app: Flask | None = None) -> WorkerPool | None:
+    """The worker pool for the app's settings (None when QUERY_WORKERS is 0: queries run in-process)."""
+    app = app or current_app
+    size = int(app.config["QUERY_WORKERS"])
+    if size <= 0:
+        return None
+    handle: StoreHandle = app.extensions["nckg_store"]
+    isolate = bool(app.config["WORKER_NETWORK_ISOLATION"]) and not allowed_services(app)
+    key = (str(handle.path), handle.in_memory, size, isolate, int(app.config["WORKER_MEMORY_LIMIT_MB"]))
+    with _POOLS_LOCK:
+        pool = _POOLS.get(key)
+        if pool is None:
+            pool = _POOLS[key] = WorkerPool(handle.path, size=size, in_memory=handle.in_memory,
+                                            isolate_network=isolate, memory_mb=key[4],
+                                            startup_timeout=float(app.config["WORKER_STARTUP_TIMEOUT"]))
+            while len(_POOLS) > MAX_POOLS:
+                _POOLS.popitem(last=False)[1].close()
+        else:
+            _POOLS.move_to_end(key)
+    return pool
+
+
+def run_query(job: Job) -> Answer:
+    """Run an untrusted query job with the app's timeout; raises nckg.worker.JobFailed (and subclasses)."""
+    app = current_app
+    pool = get_pool(app)
+    if pool is None:
+        return run_in_process(app.extensions["nckg_store"], job)
+    return pool.run(job, timeout=float(app.config["QUERY_TIMEOUT"]),
+                    queue_timeout=float(app.config["QUERY_QUEUE_TIMEOUT"]))

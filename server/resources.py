@@ -7,6 +7,7 @@ Turtle, JSON-LD, N-Triples or RDF/XML. Unknown resources answer 404 (an HTML pag
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, url_for
+from pyoxigraph import NamedNode
 
 from nckg import pages
 from nckg.namespaces import NCKG, NCKR
@@ -27,6 +28,10 @@ ALTERNATES = (("text/turtle", "ttl"), ("application/ld+json", "jsonld"), ("appli
 @bp.route("/resource/<path:ident>")
 def resource(ident: str) -> Response:
     iri = NCKR + ident
+    try:
+        NamedNode(iri)  # a path that makes no valid IRI (spaces, quotes, NUL, invalid UTF-8) names no resource
+    except ValueError:
+        abort(404, f"No resource here: {ident!r} does not make a valid IRI.")
     store = get_store()
     media = negotiate(OFFERED, NAMES)
     page_url = url_for("resources.resource", ident=ident, _external=True)

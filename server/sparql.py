@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, g, render_template, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import HTTPException
 
-from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, GraphStore, QueryError, QueryResult, UpdateRefused, formats_for
+from nckg.limits import LimitExceeded, QueryLimits, QueryTooLong, ServiceRefused, check_query
+from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, TABLE_FORMATS, GraphStore
+from nckg.worker import Answer, Job, JobFailed
 
-from .db import get_store
-from .negotiation import negotiate
+from .db import allowed_services, get_store, run_query
+from .negotiation import asked, choose, negotiate
+from .security import request_id
 
 bp = Blueprint("sparql", __name__)
 
@@ -17,13 +22,17 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 READ_ONLY = "This endpoint is read-only: SPARQL update operations are not allowed."
 HTML = "text/html"
+# JobFailed.kind -> HTTP status of the answer
+STATUS = {"query": 400, "service": 400, "evaluation": 400, "update": 403, "not-acceptable": 406, "upstream": 502,
+          "unavailable": 503, "busy": 503, "crashed": 503, "timeout": 504, "internal": 500}
 
 
 @bp.errorhandler(HTTPException)
 def plain_text_error(error: HTTPException) -> Response:
-    """Protocol errors as text/plain carrying the message (e.g. the SPARQL parser's)."""
+    """Protocol errors as text/plain carrying the message (e.g. the SPARQL parser's); 5xx name the request id."""
     response = error.get_response()
-    response.set_data(f"{error.code} {error.name}: {error.description}\n")
+    suffix = f" (request id {request_id()})" if error.code and error.code >= 500 else ""
+    response.set_data(f"{error.code} {error.name}: {error.description}{suffix}\n")
     response.content_type = "text/plain; charset=utf-8"
     return response
 
@@ -43,14 +52,51 @@ def endpoint() -> Response:
         abort(400, "Missing 'query' parameter.")
     if len(queries) > 1:
         abort(400, "More than one 'query' parameter.")
+    query = queries[0]
+    limits = QueryLimits(max_length=int(current_app.config["MAX_QUERY_LENGTH"]),
+                         max_nesting=int(current_app.config["MAX_QUERY_NESTING"]),
+                         allowed_services=allowed_services())
+    g.nckg_query = {"query_len": len(query)}
     try:
-        result = get_store().query(queries[0], default_graph_uris=params.getlist("default-graph-uri"),
-                                   named_graph_uris=params.getlist("named-graph-uri"), base_iri=request.base_url)
-    except UpdateRefused:
-        abort(403, READ_ONLY)
-    except QueryError as error:
+        check_query(query, limits)  # before any parser sees the text
+    except QueryTooLong as error:
+        abort(414 if request.method == "GET" else 413, str(error))
+    except (LimitExceeded, ServiceRefused) as error:
         abort(400, str(error))
-    return result_response(result)
+    table, graph = choose(list(TABLE_FORMATS)), choose(list(GRAPH_FORMATS))
+    if table is None and graph is None:
+        abort(406, f"Cannot answer as {asked()}. Available: {', '.join([*TABLE_FORMATS, *GRAPH_FORMATS])}")
+    row_limit = int(current_app.config["RESULT_ROW_LIMIT"]) or None
+    timeout = float(current_app.config["QUERY_TIMEOUT"])
+    job = Job(query, default_graph_uris=tuple(params.getlist("default-graph-uri")),
+              named_graph_uris=tuple(params.getlist("named-graph-uri")), base_iri=request.base_url,
+              media_types={"solutions": table, "boolean": table, "triples": graph}, asked=asked(),
+              row_limit=row_limit, truncation_link=_limits_url(), allowed_services=limits.allowed_services,
+              cpu_seconds=2 * timeout + 5)
+    try:
+        answer = run_query(job)
+    except JobFailed as error:
+        g.nckg_query["outcome"] = error.kind
+        if error.kind == "update":
+            abort(403, READ_ONLY)
+        if error.kind == "internal":
+            current_app.logger.error("query job failed: %s", error.message)
+        abort(STATUS.get(error.kind, 500), error.message)
+    return answer_response(answer, row_limit)
+
+
+def answer_response(answer: Answer, row_limit: int | None) -> Response:
+    """The serialized answer, marked when the row limit cut it short."""
+    g.nckg_query.update(outcome="ok", kind=answer.kind, rows=answer.rows, truncated=answer.truncated,
+                        query_ms=round(answer.seconds * 1000, 2), worker=answer.worker)
+    response = _response(answer.body, answer.content_type)
+    response.headers["Server-Timing"] = f"query;dur={answer.seconds * 1000:.1f}"
+    if row_limit is not None and answer.kind != "boolean":
+        response.headers["X-NCKG-Row-Limit"] = str(row_limit)
+    if answer.truncated:
+        response.headers["X-NCKG-Truncated"] = "true"
+        response.headers["Link"] = f'<{_limits_url()}>; rel="describedby"'
+    return response
 
 
 def _protocol_parameters() -> MultiDict:
@@ -73,26 +119,39 @@ def _protocol_parameters() -> MultiDict:
     return params
 
 
-def result_response(result: QueryResult) -> Response:
-    """Serialize a query result in the negotiated format."""
-    formats = formats_for(result)
-    media_type = negotiate(list(formats))
-    return _response(GraphStore.serialize(result, media_type), formats[media_type].media_type)
-
-
 def service_description() -> Response:
     """SPARQL 1.1 Service Description (Turtle by default), or a short HTML page for browsers."""
     store = get_store()
     media_type = negotiate([*GRAPH_FORMATS, HTML], {**FORMAT_NAMES, "html": (HTML,)})
     if media_type == HTML:
         page = render_template("sparql/service.html", endpoint=request.base_url, graphs=store.graph_counts(),
-                               formats=FORMAT_NAMES)
+                               formats=FORMAT_NAMES, limits=_limits())
         return _response(page, "text/html; charset=utf-8")
     return _response(GraphStore.serialize(store.service_description(request.base_url), media_type),
                      GRAPH_FORMATS[media_type].media_type)
+
+
+def _limits() -> dict:
+    """The limits in force, for the service description page."""
+    config = current_app.config
+    return {"timeout": f"{float(config['QUERY_TIMEOUT']):g}", "rows": int(config["RESULT_ROW_LIMIT"]),
+            "length": int(config["MAX_QUERY_LENGTH"]), "nesting": int(config["MAX_QUERY_NESTING"]),
+            "body": int(config["MAX_CONTENT_LENGTH"] or 0), "services": allowed_services(),
+            "rate": config["RATELIMIT_DEFAULT"] if config.get("RATELIMIT_ENABLED") else None}
+
+
+def _limits_url() -> str:
+    """Where the endpoint's limits are described: the limits section of its HTML service description."""
+    return request.base_url + "?format=html#limits"
 
 
 def _response(body: bytes | str, content_type: str) -> Response:
     if content_type.startswith("text/") and "charset" not in content_type:
         content_type += "; charset=utf-8"
     return Response(body, content_type=content_type, headers={"Vary": "Accept"})
+
+
+@bp.route("/openapi.yaml")
+def openapi() -> Response:
+    """The OpenAPI 3 description of the HTTP API (server/openapi.yaml)."""
+    return Response((Path(__file__).parent / "openapi.yaml").read_bytes(), content_type="application/yaml")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+import json
+import threading
+from collections.abc import Collection, Iterable, Mapping
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
+from xml.sax.saxutils import escape as xml_escape
 
 from pyoxigraph import (
     NamedNode,
@@ -17,10 +20,14 @@ from pyoxigraph import (
     QueryTriples,
     RdfFormat,
     Store,
+    Triple,
     Variable,
+    parse_query_results,
+    serialize,
 )
 
 from . import config
+from .limits import ServiceRefused, check_services, uses_keyword
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 Format = QueryResultsFormat | RdfFormat
@@ -71,15 +78,13 @@ FORMAT_NAMES: dict[str, tuple[str, ...]] = {
     "n3": ("text/n3",),
 }
 
-# Lexical scan: skip comments, strings and IRIs, then find keywords that are not part of a name.
-_OPAQUE = re.compile(r"""\#[^\n]*|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\s]*>""",
-                     re.DOTALL)
-_KEYWORD = r"(?<![\w:?$@.\-]){}(?![\w:\-])"
+# RDF formats that allow a `#` comment line (where a truncated result says so in its body).
+_COMMENTED = {RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.N_QUADS, RdfFormat.TRIG, RdfFormat.N3}
 
 
 def _uses(sparql: str, keyword: str) -> bool:
     """Whether `keyword` occurs in the query as a keyword (not inside a comment, string, IRI or name)."""
-    return re.search(_KEYWORD.format(keyword), _OPAQUE.sub(" ", sparql), re.IGNORECASE) is not None
+    return uses_keyword(sparql, keyword)
 
 
 class QueryError(ValueError):
@@ -90,9 +95,19 @@ class UpdateRefused(QueryError):
     """The text is a SPARQL update; this store only answers queries."""
 
 
+class ServiceNotAllowed(QueryError):
+    """The query calls a SERVICE endpoint that is not on the allowlist (none by default)."""
+
+
 def formats_for(result: QueryResult) -> dict[str, Format]:
     """The media types a result can be serialized to, mapped to the native serializer."""
     return GRAPH_FORMATS if isinstance(result, QueryTriples) else TABLE_FORMATS
+
+
+def format_media_types(name: str, result: QueryResult) -> list[str]:
+    """Media types a `format=` value (short name or media type) stands for, restricted to those the result supports."""
+    key = name.strip().lower()
+    return [t for t in FORMAT_NAMES.get(key, (key,)) if t in formats_for(result)]
 
 
 @cache
@@ -126,8 +141,8 @@ def _classify_failure(sparql: str, error: SyntaxError) -> QueryError:
     try:
         if parseUpdate(sparql).request:
             return UpdateRefused("SPARQL update operations are not allowed on this read-only endpoint")
-    except (ParseException, ValueError):
-        pass
+    except (ParseException, ValueError, RecursionError, TypeError, AttributeError, IndexError, KeyError):
+        pass  # not an update either (rdflib's parser has its own failure modes): report the query parser's message
     return QueryError(str(error))
 
 
@@ -162,9 +177,11 @@ class GraphStore:
         return cls(store)
 
     def query(self, sparql: str, *, default_graph_uris: Iterable[str] = (), named_graph_uris: Iterable[str] = (),
-              substitutions: Mapping[str, object] | None = None, base_iri: str | None = None) -> QueryResult:
+              substitutions: Mapping[str, object] | None = None, base_iri: str | None = None,
+              allowed_services: Collection[str] = ()) -> QueryResult:
         """Run a read-only query. Graph URIs (the protocol's dataset) override FROM clauses; without either,
-        the default graph is the union of the named graphs. Raises QueryError / UpdateRefused."""
+        the default graph is the union of the named graphs. SERVICE may only call `allowed_services` (exact
+        endpoint IRIs; none by default). Raises QueryError / UpdateRefused / ServiceNotAllowed."""
         options: dict = {"base_iri": base_iri}
         default_graph_uris, named_graph_uris = list(default_graph_uris), list(named_graph_uris)
         try:
@@ -177,8 +194,10 @@ class GraphStore:
             raise QueryError(f"invalid graph IRI: {error}") from error
         if substitutions:
             options["substitutions"] = {Variable(name): term for name, term in substitutions.items()}
-        if _uses(sparql, "SERVICE"):
-            raise QueryError("SERVICE (federated query) is not allowed on this endpoint")
+        try:
+            check_services(sparql, allowed_services)
+        except ServiceRefused as error:
+            raise ServiceNotAllowed(str(error)) from None
         try:
             return self.store.query(sparql, **options)
         except SyntaxError as error:
@@ -200,6 +219,43 @@ class GraphStore:
             raise ValueError(f"cannot serialize this result as {media_type}")
         return result.serialize(format=fmt)
 
+    @staticmethod
+    def serialize_limited(result: QueryResult, media_type: str, row_limit: int | None,
+                          link: str | None = None) -> tuple[bytes, int, bool]:
+        """Serialize at most `row_limit` solutions or triples (None: all) with pyoxigraph's native writers.
+
+        Returns (body, rows written, truncated). Results are iterators, so evaluation stops after row_limit + 1
+        rows. The body of a truncated result says so where its format allows: a `#` comment first in Turtle,
+        N-Triples, N-Quads, TriG and N3; a head `link` to `link` in SPARQL JSON and XML results."""
+        fmt = formats_for(result).get(media_type.split(";")[0].strip().lower())
+        if fmt is None:
+            raise ValueError(f"cannot serialize this result as {media_type}")
+        if isinstance(result, QueryBoolean):
+            return result.serialize(format=fmt), 1, False
+        if row_limit is None:
+            return result.serialize(format=fmt), -1, False  # no cap: the native writer streams every row
+        if isinstance(result, QueryTriples):
+            triples = list(islice(result, row_limit + 1))
+            truncated = len(triples) > row_limit
+            del triples[row_limit:]
+            body = serialize(triples, format=fmt) or b""
+            if truncated and fmt in _COMMENTED:
+                body = f"# nckg: result truncated to its first {row_limit} triples (result row limit)\n".encode() + body
+            return body, len(triples), truncated
+        variables = result.variables
+        rows = list(islice(result, row_limit + 1))
+        truncated = len(rows) > row_limit
+        del rows[row_limit:]
+        # Re-wrap the capped solutions: SPARQL TSV writes each term in its N-Triples form, which pyoxigraph
+        # parses back losslessly; the parsed solutions then go through the native writer of the asked format.
+        lines = ["\t".join(str(v) for v in variables)]
+        lines += ["\t".join("" if row[v] is None else _tsv_term(row[v]) for v in variables) for row in rows]
+        capped = parse_query_results(("\n".join(lines) + "\n").encode(), format=QueryResultsFormat.TSV)
+        body = capped.serialize(format=fmt)
+        if truncated and link:
+            body = _add_head_link(body, fmt, link)
+        return body, len(rows), truncated
+
     def graph_counts(self) -> dict[str, int]:
         """Number of triples in each named graph."""
         return {row["graph"].value: int(row["triples"].value) for row in self.run("graph_counts")}
@@ -211,6 +267,46 @@ class GraphStore:
     def dump_to(self, file: str | Path | BinaryIO, fmt: RdfFormat = RdfFormat.N_QUADS) -> None:
         """Write the whole dataset to a path or binary file."""
         self.store.dump(str(file) if isinstance(file, Path) else file, format=_dataset_format(fmt))
+
+
+def _add_head_link(body: bytes, fmt: QueryResultsFormat, link: str) -> bytes:
+    """Add a head `link` to a serialized SPARQL JSON or XML result (after the variables, as both formats say)."""
+    if fmt == QueryResultsFormat.JSON and body.startswith(b'{"head":{"vars":['):
+        end = body.index(b"]") + 1  # variable names cannot contain "]"
+        return body[:end] + b',"link":' + json.dumps([link]).encode() + body[end:]
+    if fmt == QueryResultsFormat.XML and b"</head>" in body:
+        return body.replace(b"</head>", f'<link href="{xml_escape(link, {chr(34): "&quot;"})}"/></head>'.encode(), 1)
+    return body
+
+
+def _tsv_term(term) -> str:
+    """A term as SPARQL TSV writes it (N-Triples form; triple terms as `<<( s p o )>>`)."""
+    if isinstance(term, Triple):
+        return f"<<( {_tsv_term(term.subject)} {_tsv_term(term.predicate)} {_tsv_term(term.object)} )>>"
+    return str(term)
+
+
+class StoreHandle:
+    """Holds an open read-only store and reopens it when `path` (the build's symlink) resolves to a new version.
+
+    A build writes a new version directory and swaps the symlink atomically (nckg.build.swap_in); queries already
+    running keep the version they opened, the next one opens the new version. A failed build never swaps."""
+
+    def __init__(self, path: str | Path, in_memory: bool = False):
+        self.path = Path(path)
+        self.in_memory = in_memory
+        self._store: GraphStore | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> GraphStore:
+        store = self._store
+        if store is None or store.version != current_version(self.path):
+            with self._lock:
+                store = self._store
+                if store is None or store.version != current_version(self.path):
+                    opener = GraphStore.in_memory_copy if self.in_memory else GraphStore.open
+                    store = self._store = opener(self.path)
+        return store
 
 
 def _dataset_format(fmt: RdfFormat) -> RdfFormat:
