@@ -9,9 +9,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, parse
+import rdflib
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
-from . import checks, compile, config, mappings, sources, store
+from . import checks, compile, config, mappings, reason, shacl, sources, store
 from .namespaces import IMPORTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .vocabulary import load_vocabulary, ontology_files
 
@@ -69,6 +70,20 @@ def ontology_quads() -> list[Quad]:
     return quads
 
 
+def rdflib_graph(quads: list[Quad]) -> rdflib.Graph:
+    """The union of the quads' graphs as one rdflib Graph (what pyshacl and owlready2 take)."""
+    triples = (Triple(q.subject, q.predicate, q.object) for q in quads)
+    return rdflib.Graph().parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
+
+
+def check_shapes(data_graph: rdflib.Graph) -> shacl.ShapesReport:
+    """SHACL-validate the compiled data with the ontology; raise BuildError with pyshacl's report on violations."""
+    report = shacl.validate_shapes(data_graph)
+    if not report.conforms:
+        raise BuildError(f"SHACL validation failed ({report.violations} violations):\n{report.text}")
+    return report
+
+
 def swap_in(target: Path, quads: list[Quad]) -> Path:
     """Write quads into a new versioned store directory and atomically point `target` (a symlink) at it."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -110,13 +125,14 @@ def build(store_path: Path | None = None, data_dir: Path | None = None) -> Build
     data = compile.compile_all(registry, vocabulary)
     ontology = ontology_quads()
     t = lap("compile", t)
-    from . import shacl  # noqa: PLC0415 - heavy import only when building
-    report = shacl.validate_quads(ontology + data)
-    if not report.conforms:
-        raise BuildError("SHACL validation failed:\n" + report.text)
+    data_graph = rdflib_graph(data)
+    check_shapes(data_graph)
     t = lap("shacl", t)
-    from . import reason  # noqa: PLC0415
-    inferred = [Quad(s, p, o, INFERRED_GRAPH) for s, p, o in reason.infer_quads(ontology + data)]
+    try:
+        inference = reason.reason(data_graph)
+    except reason.InconsistentOntologyError as exc:
+        raise BuildError(f"the ontology and data are inconsistent (HermiT):\n{exc.explanation}") from exc
+    inferred = [Quad(NamedNode(s), NamedNode(p), NamedNode(o), INFERRED_GRAPH) for s, p, o in inference.triples]
     t = lap("reasoning", t)
     quads = ontology + data + inferred
     target = store_path or config.store_path()

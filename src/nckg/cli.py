@@ -51,7 +51,7 @@ def build(store_path: Path | None) -> None:
 @main.command()
 def validate() -> None:
     """Check the data sources (schema, references, vocabulary, quotes, SHACL) without building."""
-    from .build import load_sources, ontology_quads
+    from .build import BuildError, check_shapes, load_sources, rdflib_graph
     from .compile import compile_all
     from .sources import DataError
     from .vocabulary import load_vocabulary
@@ -61,13 +61,9 @@ def validate() -> None:
     except DataError as exc:
         _fail(f"{len(exc.errors)} problem(s):\n{exc}")
     try:
-        from . import shacl
-    except ImportError:  # TEMPORARY while the SHACL module is being written
-        click.echo(f"ok: {len(registry.files)} data files valid (SHACL module not available yet)")
-        return
-    report = shacl.validate_quads(ontology_quads() + compile_all(registry, load_vocabulary()))
-    if not report.conforms:
-        _fail("SHACL validation failed:\n" + report.text)
+        check_shapes(rdflib_graph(compile_all(registry, load_vocabulary())))
+    except BuildError as exc:
+        _fail(str(exc))
     click.echo(f"ok: {len(registry.files)} data files valid; SHACL conforms")
 
 

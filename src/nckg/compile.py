@@ -35,7 +35,8 @@ def literal(value) -> Literal:
 
 
 def count(value: int) -> Literal:
-    return Literal(str(value), datatype=NamedNode(XSD + "nonNegativeInteger"))
+    """A count as xsd:integer (the ontology's ranges and the SHACL shapes bound it to >= 0)."""
+    return Literal(str(value), datatype=NamedNode(XSD + "integer"))
 
 
 class Emitter:
@@ -88,6 +89,9 @@ class Emitter:
         return NamedNode(self.vocabulary.units[notation])
 
 
+OXIDATION_STATES = {"Cu(0)": "Cu0", "Cu(I)": "CuI", "Cu(II)": "CuII"}
+
+
 def _cluster(e: Emitter, cl: Cluster) -> None:
     ligands = {key: rec for key, (_, rec) in e.registry.ligands.items()}
     node = e.cluster_iri(cl.id)
@@ -103,18 +107,17 @@ def _cluster(e: Emitter, cl: Cluster) -> None:
         e.add(node, "hydrideCount", count(cl.composition.hydride))
     e.add(node, "charge", cl.charge)
     e.add(node, "variant", cl.variant)
-    components = [("element", "Cu", cl.composition.Cu)]
+    components = [("Cu", term("Cu"), cl.composition.Cu)]  # elements are ontology individuals (nckg:Cu, nckg:H)
     if cl.composition.hydride:
-        components.append(("element", "H", cl.composition.hydride))
-    components += [("ligand", item.ligand, item.count) for item in cl.composition.ligands]
-    for kind, ident, n in components:
+        components.append(("H", term("H"), cl.composition.hydride))
+    components += [(item.ligand, resource("ligand", item.ligand), item.count) for item in cl.composition.ligands]
+    for ident, component, n in components:
         part = NamedNode(f"{node.value}/component/{ident}")
         e.add(node, "hasComponent", part)
         e.add(part, TYPE.value, term("ComponentCount"))
-        e.add(part, "component", resource(kind, ident))
+        e.add(part, "component", component)
         e.add(part, "count", count(n))
-        if kind == "ligand":
-            e.add(node, "hasLigand", resource("ligand", ident))
+    e.add_all(node, "hasLigand", [resource("ligand", item.ligand) for item in cl.composition.ligands])
     for field, prop in (("counter_ions", "hasCounterIon"), ("solvates", "hasSolvate")):
         for item in getattr(cl, field):
             part = NamedNode(f"{node.value}/{field.replace('_', '-')}/{item.chemical}")
@@ -134,7 +137,7 @@ def _cluster(e: Emitter, cl: Cluster) -> None:
         shell = NamedNode(node.value + "/shell")
         e.add(node, "hasShell", shell)
         e.add(shell, TYPE.value, term("Shell"))
-        e.add(shell, "formulaAsWritten", cl.shell.formula)
+        e.add(shell, "kernelFormula", cl.shell.formula)
         e.add(shell, "nuclearity", count(cl.shell.nuclearity) if cl.shell.nuclearity is not None else None)
     e.add(node, "coreConfiguration", e.vocab(cl.core_configuration))
     e.add(node, "hasGeometry", e.vocab(cl.geometry))
@@ -145,7 +148,7 @@ def _cluster(e: Emitter, cl: Cluster) -> None:
     if derived is not None:
         e.add(node, "derivedFreeElectronCount", derived[0])
         e.add(node, "derivation", derived[1])
-    e.add_all(node, "oxidationState", cl.oxidation_states)
+    e.add_all(node, "oxidationState", [term(OXIDATION_STATES[state]) for state in cl.oxidation_states])
     if e.source.data.source:
         e.add(node, DCTERMS + "source", doi_iri(e.source.doi))
     e.evidence(node, cl)
@@ -260,7 +263,7 @@ def _ligand(e: Emitter, lig) -> None:
     e.add(node, TYPE.value, term(lig.family))
     e.add(node, LABEL.value, lig.name)
     e.add(node, "abbreviation", lig.abbreviation)
-    e.add_all(node, "bindingAtom", lig.binding_atoms)
+    e.add_all(node, "bindingAtom", [term(atom) for atom in lig.binding_atoms])
     e.add(node, "electronsWithdrawn", count(lig.electrons_withdrawn) if lig.electrons_withdrawn is not None else None)
     e.add(node, "precursorMolecule", e.chemical(lig.precursor))
     e.add_all(node, SKOS + "altLabel", lig.synonyms)
@@ -285,7 +288,7 @@ def _identifiers(e: Emitter, node, rec) -> None:
 
 def _chemical(e: Emitter, chem) -> None:
     node = resource("chemical", chem.id)
-    e.add(node, TYPE.value, term("ChemicalEntity"))
+    e.add(node, TYPE.value, term("Chemical"))
     e.add(node, LABEL.value, chem.name)
     _identifiers(e, node, chem)
     e.add_all(node, "role", chem.roles)
@@ -322,19 +325,22 @@ def _half_reaction(e: Emitter, hr) -> None:
     e.evidence(node, hr)
 
 
+BONDING = {"sigma": "σ", "pi": "π", "sigma-pi": "σ+π"}
+
+
 def _coordination_mode(e: Emitter, mode) -> None:
     node = resource("coordination-mode", mode.id)
     e.add(node, TYPE.value, term("CoordinationMode"))
     e.add(node, LABEL.value, mode.label)
     e.add(node, "ligandFamily", term(mode.ligand_family))
-    e.add(node, "donorAtom", mode.donor_atom)
+    e.add(node, "donorAtom", e.vocab(mode.donor_atom))
     if mode.coppers_per_donor is not None:
         e.add(node, "coppersPerDonor", count(mode.coppers_per_donor))
         e.add(node, "bridgingNumber", count(mode.coppers_per_donor))
     if mode.donors_per_copper is not None:
         e.add(node, "donorsPerCopper", count(mode.donors_per_copper))
-    e.add_all(node, "hapticity", [count(h) for h in mode.hapticity])
-    e.add(node, "bondingType", mode.bonding)
+    e.add(node, "hapticity", ",".join(f"η{h}" for h in mode.hapticity) if mode.hapticity else None)
+    e.add(node, "bondingType", BONDING.get(mode.bonding))
     e.add(node, "ringMotif", mode.ring_motif)
     e.add(node, SKOS + "broader", resource("coordination-mode", mode.broader) if mode.broader else None)
     e.evidence(node, mode)

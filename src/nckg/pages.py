@@ -705,7 +705,7 @@ def schema_org(page: ResourcePage, url: str, cluster: ClusterPage | None = None)
         alternates = [v.text for v in page.values(SKOS + "altLabel") if v.text != page.label]
         if alternates:
             doc["alternateName"] = alternates
-    elif NCKG + "ChemicalEntity" in types or any(t.startswith(NCKG) and t.endswith("Ligand") for t in types):
+    elif NCKG + "Chemical" in types or NCKG + "ChemicalEntity" in types or any(t.startswith(NCKG) and t.endswith("Ligand") for t in types):
         doc["@type"] = "MolecularEntity"
         for prop, key in ((NCKG + "molecularFormula", "molecularFormula"), (NCKG + "inchikey", "inChIKey"),
                           (NCKG + "inchi", "inChI"), (NCKG + "smiles", "smiles")):

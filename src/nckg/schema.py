@@ -92,7 +92,7 @@ class Cluster(Evidenced):
     geometry: str | None = None
     active_site_motifs: list[str] = []
     free_electrons: Count | None = None
-    oxidation_states: list[str] = []
+    oxidation_states: list[Literal["Cu(0)", "Cu(I)", "Cu(II)"]] = []
 
 
 class Step(Record):

@@ -242,19 +242,28 @@ class GraphStore:
             if truncated and fmt in _COMMENTED:
                 body = f"# nckg: result truncated to its first {row_limit} triples (result row limit)\n".encode() + body
             return body, len(triples), truncated
-        variables = result.variables
-        rows = list(islice(result, row_limit + 1))
-        truncated = len(rows) > row_limit
-        del rows[row_limit:]
-        # Re-wrap the capped solutions: SPARQL TSV writes each term in its N-Triples form, which pyoxigraph
-        # parses back losslessly; the parsed solutions then go through the native writer of the asked format.
-        lines = ["\t".join(str(v) for v in variables)]
-        lines += ["\t".join("" if row[v] is None else _tsv_term(row[v]) for v in variables) for row in rows]
-        capped = parse_query_results(("\n".join(lines) + "\n").encode(), format=QueryResultsFormat.TSV)
+        # Re-wrap the capped solutions: pyoxigraph writes SPARQL TSV (one line per solution, terms in N-Triples
+        # form) into a writer that stops the evaluation after row_limit + 1 rows; the kept lines are parsed back
+        # (lossless: pyoxigraph's own writer and parser) and written by the native writer of the asked format.
+        writer = _LineCap(row_limit + 2)  # the header line, row_limit rows, one more to know there are more
+        try:
+            result.serialize(writer, format=QueryResultsFormat.TSV)
+        except _Enough:
+            pass
+        except Exception:
+            if not writer.full:
+                raise
+        lines = b"".join(writer.chunks).split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        truncated = writer.full  # a row beyond the limit was written
+        kept = lines[:row_limit + 1]
+        rows = max(len(kept) - 1, 0)
+        capped = parse_query_results(b"\n".join(kept) + b"\n", format=QueryResultsFormat.TSV)
         body = capped.serialize(format=fmt)
         if truncated and link:
             body = _add_head_link(body, fmt, link)
-        return body, len(rows), truncated
+        return body, rows, truncated
 
     def graph_counts(self) -> dict[str, int]:
         """Number of triples in each named graph."""
@@ -277,6 +286,36 @@ def _add_head_link(body: bytes, fmt: QueryResultsFormat, link: str) -> bytes:
     if fmt == QueryResultsFormat.XML and b"</head>" in body:
         return body.replace(b"</head>", f'<link href="{xml_escape(link, {chr(34): "&quot;"})}"/></head>'.encode(), 1)
     return body
+
+
+class _Enough(Exception):
+    """Raised by _LineCap to stop a serializer (and so the evaluation) once enough lines are written."""
+
+
+class _LineCap:
+    """A binary file-like object keeping the first `lines` lines written to it, then stopping the writer."""
+
+    def __init__(self, lines: int):
+        self.left = lines
+        self.chunks: list[bytes] = []
+        self.full = False
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        count = data.count(b"\n")
+        if count < self.left:
+            self.left -= count
+            self.chunks.append(data)
+            return len(data)
+        cut = -1
+        for _ in range(self.left):
+            cut = data.index(b"\n", cut + 1)
+        self.chunks.append(data[:cut + 1])
+        self.left, self.full = 0, True
+        raise _Enough
+
+    def flush(self) -> None:
+        pass
 
 
 def _tsv_term(term) -> str:
