@@ -321,18 +321,20 @@ def markdown(report: dict) -> str:
              f"{report['server']['QUERY_TIMEOUT']:g} s, RESULT_ROW_LIMIT {report['server']['RESULT_ROW_LIMIT']}) on "
              f"127.0.0.1, {report['machine']['cpus']} CPUs shared by server and clients; graph: "
              f"{report['graph']['quads']} quads, {report['graph']['clusters']} clusters. Mix: "
-             f"{report['mix']['catalogue']} catalogue questions (45 %), {report['mix']['adhoc']} ad-hoc queries (50 %), "
+             f"{report['mix']['catalogue']} catalogue questions (45 %), {report['mix']['adhoc']} ad-hoc queries "
+             "(50 %), "
              f"{report['mix']['pathological']} pathological requests (5 %), plus one attacker thread alternating a "
              "runaway Cartesian product (504 expected) and a worker-crashing query (503 expected).", "",
              "| clients | s | requests | req/s | p50 ms | p90 ms | p99 ms | errors | 5xx (clients) | RSS before -> after "
              "(server + workers, MiB) |", "|---|---|---|---|---|---|---|---|---|---|"]
     for phase in report["phases"]:
         a, b, c = phase["all_clients"], phase["memory_before"], phase["memory_after"]
-        lines.append(f"| {phase['clients']} | {phase['seconds']} | {a['requests']} | {a['req_per_s']} | {a['p50_ms']} | "
-                     f"{a['p90_ms']} | {a['p99_ms']} | {a['errors']} | {phase['5xx_outside_attacker']} | "
+        lines.append(f"| {phase['clients']} | {phase['seconds']} | {a['requests']} | {a['req_per_s']} | "
+                     f"{a['p50_ms']} | {a['p90_ms']} | {a['p99_ms']} | {a['errors']} | {phase['5xx_outside_attacker']} | "
                      f"{b['server_mib']} + {b['workers_mib']} ({b['workers']}) -> {c['server_mib']} + "
                      f"{c['workers_mib']} ({c['workers']}) |")
-    lines += ["", "Per kind (status counts; errors = answers other than the expected status, connection failures):", ""]
+    lines += ["", "Per kind (status counts; errors = answers other than the expected status, connection failures):",
+              ""]
     for phase in report["phases"]:
         lines.append(f"**{phase['clients']} clients**")
         lines.append("")

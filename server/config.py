@@ -1,7 +1,7 @@
 """Default settings. Each can be overridden by an environment variable `NCKG_<NAME>`, then by create_app's test_config.
 
-Environment values are parsed as JSON when they are valid JSON (`NCKG_QUERY_TIMEOUT=10`, `NCKG_RATELIMIT_ENABLED=true`)
-and taken as plain strings otherwise. See server/README.md, "Hardening and limits".
+Environment values are parsed as JSON when they are valid JSON (`NCKG_QUERY_TIMEOUT=10`,
+`NCKG_RATELIMIT_ENABLED=true`) and taken as plain strings otherwise. See server/README.md, "Hardening and limits".
 """
 
 import os
@@ -19,7 +19,7 @@ WORKER_NETWORK_ISOLATION = True  # workers drop network access (new network name
 WORKER_STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to start
 
 # --- limits ----------------------------------------------------------------------------------------------------
-RESULT_ROW_LIMIT = 10000  # solutions / triples per /sparql answer; more: truncated, `X-NCKG-Truncated: true` (0: no cap)
+RESULT_ROW_LIMIT = 10000  # solutions / triples per /sparql answer; beyond: cut, `X-NCKG-Truncated: true` (0: no cap)
 MAX_QUERY_LENGTH = 100_000  # characters of one query (414 in a GET URL, 413 in a POST body)
 MAX_QUERY_NESTING = 64  # depth of nested { } ( ) [ ] in a query (400); pyoxigraph overflows its stack at ~3000
 MAX_CONTENT_LENGTH = 1024 * 1024  # largest accepted request body (a POSTed query), in bytes: larger ones get 413

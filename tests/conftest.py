@@ -1,4 +1,4 @@
-"""Shared fixtures: a small on-disk store, the Flask app and client, and a live waitress server."""
+"""Shared fixtures: the real graph (built once per session), the Flask app and client, a CLI runner and a live server."""
 
 from __future__ import annotations
 
@@ -8,32 +8,32 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from pyoxigraph import RdfFormat, parse
 
 from nckg.store import GraphStore, write_store
+from realgraph import real_store_path
 from server import create_app
 from server.production import create_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CU32_GRAPH = "https://w3id.org/nckg/graph/doi/10.1021/jacs.0c06577"
 ONTOLOGY_GRAPH = "https://w3id.org/nckg/graph/ontology"
-CU32_FORMULA = "[Cu32(PET)24H8Cl2](PPh4)2"
+CU32_FORMULA = "[Cu32(PET)24H8Cl2](PPh4)22"  # as printed in the review (section 2.1), see data/papers/ref039
 
 
 def build_test_store(directory: Path) -> Path:
-    """The store every HTTP test queries, laid out like a build: `store` -> `store-<version>`.
-
-    This is the one place to change to run the suite against the real graph (e.g. `nckg.build.build(directory /
-    "store")`); the tests only rely on the Cu32 facts above, which the real graph holds too.
-    """
+    """A small private store (tests/fixtures/mini.trig) laid out like a build (`store` -> `store-<version>`),
+    for tests that swap or damage their own store; everything else uses the real graph (`store_path`)."""
     version = write_store(directory / "store-fixture", parse(path=str(FIXTURES / "mini.trig"), format=RdfFormat.TRIG))
     (directory / "store").symlink_to(version.name)
     return directory / "store"
 
 
 @pytest.fixture(scope="session")
-def store_path(tmp_path_factory) -> Path:
-    return build_test_store(tmp_path_factory.mktemp("nckg-store"))
+def store_path() -> Path:
+    """The real graph, built once per test session by the whole pipeline (see tests/realgraph.py)."""
+    return real_store_path()
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,7 @@
 """The real knowledge graph for the web front-end tests (test_ui, test_resources, test_browser).
 
 Built once per test process from data/ + ontology/ into a temporary directory with `nckg.build.build` (the whole
-pipeline). While the build's SHACL/reasoning step cannot be imported yet, the same validated sources are compiled
-without it (`nckg.build.load_sources` + `compile_all` + the ontology), so the pages are always tested on the
-curated data, never on invented data. The pages' assertions name facts the review states (Table 2 potentials,
+pipeline), so every test runs on the curated data, never on invented data. The pages' assertions name facts the review states (Table 2 potentials,
 Cu32's formula, Cu26's Faradaic efficiency ...).
 """
 
@@ -28,20 +26,12 @@ CU26_ID = "cluster/cu26-4plus"  # [Cu26]4+, the dimer of Cu13·3PF6 (ref. 53): F
 
 @cache
 def real_store_path() -> Path:
-    """A store holding the real graph, laid out like `nckg build` (a `store` symlink to a version directory)."""
-    directory = Path(tempfile.mkdtemp(prefix="nckg-web-"))
+    """A store holding the real graph, built once per test process by the whole `nckg build` pipeline
+    (checks, SHACL, HermiT) into a temporary directory, laid out like var/ (a `store` symlink to a version)."""
+    directory = Path(tempfile.mkdtemp(prefix="nckg-test-"))
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
     target = directory / "store"
-    try:
-        build.build(target)
-    except ImportError:  # the SHACL / reasoning modules are not importable yet: compile the sources without them
-        from nckg.compile import compile_all
-        from nckg.store import write_store
-        from nckg.vocabulary import load_vocabulary
-
-        registry = build.load_sources()
-        version = write_store(directory / "store-compiled", build.ontology_quads() + compile_all(registry, load_vocabulary()))
-        target.symlink_to(version.name)
+    build.build(target)
     return target
 
 

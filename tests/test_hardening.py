@@ -165,10 +165,12 @@ def test_3000_nested_groups_are_refused_before_parsing(guarded, client):
 
 def test_3000_nested_groups_kill_only_a_worker(unguarded):
     pool = db.get_pool(unguarded.app)
+    before = set(pool.pids)
     status, _, body = unguarded.post(NESTED_3000.encode())
     assert status == 503, body
     assert b"SIGSEGV" in body and b"other requests are unaffected" in body
     served_ok(unguarded)  # the server process survived
+    assert len(before - set(pool.pids)) == 1  # one worker died and was replaced
     served_ok(unguarded)
 
 
@@ -341,7 +343,8 @@ def test_workers_have_no_network_when_no_service_is_allowed(client, app):
 def test_service_allowlist(store_path, listener):
     allowed = f"http://127.0.0.1:{listener.port}/sparql"
     client = make_app(store_path, SERVICE_ALLOWLIST=allowed).test_client()
-    response = client.get("/sparql", query_string={"query": f"SELECT ?x WHERE {{ SERVICE <{allowed}> {{ ?x ?p ?o }} }}"})
+    query = f"SELECT ?x WHERE {{ SERVICE <{allowed}> {{ ?x ?p ?o }} }}"
+    response = client.get("/sparql", query_string={"query": query})
     assert response.status_code == 200, response.data
     assert b"from the remote endpoint" in response.data and len(listener.hits) == 1
     for query in ssrf_queries(listener.port + 1 if listener.port < 65535 else 1)[:3] + [

@@ -4,9 +4,11 @@ list every route the app has. bench/fuzz.sh runs the same with more examples and
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -34,11 +36,22 @@ def app(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def api_schema(app):
-    return schemathesis.openapi.from_wsgi("/openapi.yaml", app)
+    yield schemathesis.openapi.from_wsgi("/openapi.yaml", app)
+    report = os.environ.get("NCKG_SCHEMATHESIS_REPORT")
+    if report:
+        operations: dict = {}
+        for (label, mode, status), count in sorted(STATUS.items()):
+            entry = operations.setdefault(f"{label} [{mode}]", {})
+            entry[str(status)] = count
+        total = sum(STATUS.values())
+        server_errors = sum(c for (_, _, status), c in STATUS.items() if status >= 500)
+        Path(report).write_text(json.dumps({"schemathesis": schemathesis.__version__, "examples": EXAMPLES,
+                                            "requests": total, "5xx": server_errors, "operations": operations},
+                                           indent=2) + "\n")
 
 
-OPERATIONS = [f"{method.upper()} {path}" for path, item in
-              yaml.safe_load(open(os.path.join(os.path.dirname(__file__), "..", "server", "openapi.yaml")))["paths"].items()
+SPEC = yaml.safe_load((Path(__file__).resolve().parents[1] / "server" / "openapi.yaml").read_text())
+OPERATIONS = [f"{method.upper()} {path}" for path, item in SPEC["paths"].items()
               for method in item if method in ("get", "post")]
 
 

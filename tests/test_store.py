@@ -9,12 +9,23 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 from rdflib import Dataset, Graph, URIRef
 
-from conftest import CU32_FORMULA, CU32_GRAPH, FIXTURES, ONTOLOGY_GRAPH
+from conftest import CU32_FORMULA, CU32_GRAPH, FIXTURES, ONTOLOGY_GRAPH, build_test_store
 from nckg.store import GraphStore, QueryError, UpdateRefused, current_version, query_text, write_store
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(default_context|ConjunctiveGraph).*:DeprecationWarning")
 
 FORMULAS = "SELECT ?f WHERE { ?c <https://w3id.org/nckg/ontology#formulaAsWritten> ?f }"
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory):
+    """These unit tests count quads exactly, so they use the small fixture store, not the real graph."""
+    return build_test_store(tmp_path_factory.mktemp("store-unit"))
+
+
+@pytest.fixture(scope="module")
+def store(store_path) -> GraphStore:
+    return GraphStore.open(store_path)
 
 
 def fixture_quads() -> list[Quad]:

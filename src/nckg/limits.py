@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 # Comments, strings and IRIs are opaque: brackets and keywords inside them do not count. A backslash escape outside
 # strings (`ex:a\#b`, `ex:a\'b` in prefixed names) is consumed first so that it cannot open a comment or a string.
-_STRING = r"""'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\""""
+_STRING = (r"""'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\""""  # long strings
+           r"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\"""")  # short strings
 _IRI = r"""<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"""
 OPAQUE = re.compile(rf"""\\.|\#[^\n]*|{_STRING}|{_IRI}""", re.DOTALL)
 _KEYWORD = r"(?<![\w:?$@.\-]){}(?![\w:\-])"

@@ -20,7 +20,6 @@ from pyoxigraph import (
     QueryTriples,
     RdfFormat,
     Store,
-    Triple,
     Variable,
     parse_query_results,
     serialize,
@@ -316,13 +315,6 @@ class _LineCap:
 
     def flush(self) -> None:
         pass
-
-
-def _tsv_term(term) -> str:
-    """A term as SPARQL TSV writes it (N-Triples form; triple terms as `<<( s p o )>>`)."""
-    if isinstance(term, Triple):
-        return f"<<( {_tsv_term(term.subject)} {_tsv_term(term.predicate)} {_tsv_term(term.object)} )>>"
-    return str(term)
 
 
 class StoreHandle:
