@@ -330,7 +330,8 @@ def markdown(report: dict) -> str:
     for phase in report["phases"]:
         a, b, c = phase["all_clients"], phase["memory_before"], phase["memory_after"]
         lines.append(f"| {phase['clients']} | {phase['seconds']} | {a['requests']} | {a['req_per_s']} | "
-                     f"{a['p50_ms']} | {a['p90_ms']} | {a['p99_ms']} | {a['errors']} | {phase['5xx_outside_attacker']} | "
+                     f"{a['p50_ms']} | {a['p90_ms']} | {a['p99_ms']} | {a['errors']} | "
+                     f"{phase['5xx_outside_attacker']} | "
                      f"{b['server_mib']} + {b['workers_mib']} ({b['workers']}) -> {c['server_mib']} + "
                      f"{c['workers_mib']} ({c['workers']}) |")
     lines += ["", "Per kind (status counts; errors = answers other than the expected status, connection failures):",

@@ -6,7 +6,7 @@ Environment values are parsed as JSON when they are valid JSON (`NCKG_QUERY_TIME
 
 import os
 
-STORE_PATH = None  # None: nckg.config.store_path(), i.e. NCKG_STORE or <root>/var/store (a symlink to the current build)
+STORE_PATH = None  # None: nckg.config.store_path(), i.e. NCKG_STORE or <root>/var/store (symlink to the current build)
 STORE_IN_MEMORY = False  # copy the store into memory when (re)opening it: faster queries, more RAM
 
 # --- query execution (/sparql): isolated worker processes -------------------------------------------------------

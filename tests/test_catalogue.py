@@ -19,6 +19,9 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Store, parse
 from nckg import catalogue, config
 from nckg.catalogue import CatalogueError, ParameterError, Parameter, parse_query
 from nckg.catalogue_cli import queries as queries_cli
+from nckg.store import GraphStore
+
+from conftest import build_test_store
 
 NCKG = "https://w3id.org/nckg/ontology#"
 CLUSTER = "https://w3id.org/nckg/resource/cluster/"
@@ -39,6 +42,18 @@ ISSUE_QUESTIONS = [  # the questions issue #6 asks for, by catalogue id
 
 
 # --- the catalogue files ----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory):
+    """The mechanics (binding, formats, injection) are tested on the small fixture store, whose answers are known
+    exactly; every query's answer on the real graph is checked in test_queries_expected.py."""
+    return build_test_store(tmp_path_factory.mktemp("catalogue-store"))
+
+
+@pytest.fixture(scope="module")
+def store(store_path) -> GraphStore:
+    return GraphStore.open(store_path)
+
 
 def test_catalogue_has_at_least_30_queries_covering_the_issue():
     assert len(CATALOGUE) >= 30

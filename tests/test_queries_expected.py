@@ -1,8 +1,7 @@
 """Every catalogue question against the built graph: the answer holds the rows its fixture
 (queries/expected/<id>.yaml, derived from the review text) says the curated data justifies.
 
-The graph is conftest's `built_store` fixture when there is one; otherwise the store a previous `nckg build` left at
-$NCKG_STORE / var/store. Without either the tests are skipped (they need the real graph, not tests/fixtures/mini.trig).
+The graph is the real one, built once per test session by the whole pipeline (conftest `store`).
 """
 
 from __future__ import annotations
@@ -12,23 +11,16 @@ from collections import Counter
 
 import pytest
 
-from nckg import catalogue, config
+from nckg import catalogue
 from nckg.store import GraphStore
 
 CATALOGUE = catalogue.load_catalogue()
 
 
 @pytest.fixture(scope="module")
-def graph(request) -> GraphStore:
-    try:
-        return request.getfixturevalue("built_store")
-    except pytest.FixtureLookupError:
-        pass
-    path = config.store_path()
-    try:
-        return GraphStore.open(path)
-    except OSError:
-        pytest.skip(f"no built graph at {path}: run `nckg build` first")
+def graph(store) -> GraphStore:
+    """The real graph built for this test session (conftest `store`)."""
+    return store
 
 
 @pytest.mark.parametrize("query_id", sorted(CATALOGUE))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Dataset, Graph
+from rdflib import RDF, Dataset, Graph
 from rdflib.namespace import SH
 
 from nckg.ontology import full_ontology_graph, shapes_graph
@@ -48,7 +48,9 @@ def validate_shapes(data: Graph | Dataset) -> ShapesReport:
         meta_shacl=False,
         advanced=False,
     )
-    severities = list(results_graph.objects(None, SH.resultSeverity))
+    top_level = [r for report in results_graph.subjects(RDF.type, SH.ValidationReport)
+                 for r in results_graph.objects(report, SH.result)]  # not the nested sh:detail results
+    severities = [results_graph.value(r, SH.resultSeverity) for r in top_level]
     return ShapesReport(
         conforms=bool(conforms),
         text=text,

@@ -467,6 +467,8 @@ class WorkerPool:
                     self._workers.add(worker)
                 worker.wait_ready(self.startup_timeout)
             except (_Dead, _Overrun, OSError) as error:
+                if self._closed:
+                    return
                 log.error("query worker failed to start (%s); retrying in %.1f s", type(error).__name__, delay)
                 if worker is not None:
                     self._discard(worker)
