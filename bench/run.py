@@ -109,10 +109,20 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, name: str, cmd: list[str], url: str, ready_line: bool = False):
+    def __init__(self, name: str, cmd: list[str], url: str, ready_line: bool = False, log_dir: Path | None = None):
         self.name, self.cmd, self.url, self.ready_line = name, cmd, url, ready_line
+        self.log = (log_dir / f"{name}.log") if log_dir else None
+        if self.log:
+            self.log.parent.mkdir(parents=True, exist_ok=True)
         self.restarts, self._peak_before = 0, 0.0
         self._start()
+
+    def ensure_alive(self) -> None:
+        """Restart a server that died (recorded in its info as crashes, with the exit code)."""
+        if self.proc.poll() is not None:
+            crashes = self.info.get("crashes", []) + [self.proc.returncode]
+            self.restart()
+            self.info["crashes"] = crashes
 
     def restart(self) -> None:
         """Stop and start again (ends a runaway query: nckg has no query timeout)."""
@@ -125,8 +135,9 @@ class Server:
 
     def _start(self) -> None:
         name, cmd, ready_line = self.name, self.cmd, self.ready_line
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE if ready_line else subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, text=True)
+        stderr = open(self.log, "a", encoding="utf-8") if self.log else subprocess.DEVNULL  # noqa: SIM115
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE if ready_line else stderr,
+                                     stderr=stderr, text=True)
         self.info: dict = {"command": " ".join([Path(cmd[0]).name, *cmd[1:]])}
         if ready_line:
             line = self.proc.stdout.readline()
@@ -149,6 +160,9 @@ class Server:
         raise RuntimeError(f"{self.name} not ready after {timeout} s")
 
     def stop(self) -> None:
+        if self.proc.poll() is not None:
+            self.info["exited"] = self.proc.returncode
+            return
         self.info["rss_peak_mib"] = round(rss_mib(self.proc.pid, "VmHWM"), 1)
         self.proc.terminate()
         try:
@@ -158,21 +172,21 @@ class Server:
             self.proc.wait()
 
 
-def start_servers(store: Path, threads: int, memory: bool) -> dict[str, Server]:
+def start_servers(store: Path, threads: int, memory: bool, log_dir: Path | None = None) -> dict[str, Server]:
     servers: dict[str, Server] = {}
     try:
         port = free_port()
         servers["oxigraph"] = Server("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store),
                                                   "--bind", f"127.0.0.1:{port}", "--union-default-graph",
                                                   "--timeout-s", "150"],
-                                     f"http://127.0.0.1:{port}/query")
+                                     f"http://127.0.0.1:{port}/query", log_dir=log_dir)
         for name, extra in (("nckg-mem", ["--in-memory"]), ("nckg-disk", [])):
             if name == "nckg-mem" and not memory:
                 continue
             port = free_port()
             servers[name] = Server(name, [sys.executable, "-m", "bench.serve_nckg", "--store", str(store), "--port",
                                           str(port), "--threads", str(threads), *extra],
-                                   f"http://127.0.0.1:{port}/sparql", ready_line=True)
+                                   f"http://127.0.0.1:{port}/sparql", ready_line=True, log_dir=log_dir)
     except BaseException:
         for server in servers.values():
             server.stop()
@@ -227,7 +241,7 @@ def wrk(url: str, bodies: list[str], mode: str, duration: float, connections: in
     errors = sum(out["errors"].values())
     lat = out["latency_us"]
     return {"requests": out["requests"], "seconds": round(seconds, 2), "errors": out["errors"],
-            "rps": round((out["requests"] - errors) / seconds, 2) if seconds else 0.0,
+            "rps": round(max(0, out["requests"] - errors) / seconds, 2) if seconds else 0.0,
             "p50_ms": lat["p50"] / 1000, "p90_ms": lat["p90"] / 1000, "p99_ms": lat["p99"] / 1000,
             "mean_ms": round(lat["mean"] / 1000, 3), "max_ms": lat["max"] / 1000,
             "bytes": out["bytes"], "loadavg_before": round(load_before, 2)}
@@ -294,6 +308,7 @@ def measure(name: str, bodies: list[str], kind: str, servers: dict[str, Server],
     """Probe every server once (checks row counts agree), then run wrk against each in turn."""
     entry: dict = {"query": name, "variants": len(bodies), "probe": {}, "wrk": {}}
     for server in servers.values():
+        server.ensure_alive()
         entry["probe"][server.name] = probe(bodies[0], server, args.probe_timeout)
     rows = {p["rows"] for p in entry["probe"].values()}
     entry["rows"] = entry["probe"]["oxigraph"]["rows"]
@@ -312,6 +327,7 @@ def measure(name: str, bodies: list[str], kind: str, servers: dict[str, Server],
     # wrk counts only the requests that end inside its window: for slow queries use the closed-loop Python client
     entry["client"] = "wrk" if slowest <= args.wrk_below else "python"
     for server in servers.values():
+        server.ensure_alive()
         if entry["client"] == "wrk":
             entry["wrk"][server.name] = wrk(server.url, bodies, mode, args.duration, args.connections)
         else:
@@ -346,7 +362,7 @@ def ratio(entry: dict, server: str) -> float | None:
 
 
 def geomean(values: list[float]) -> float | None:
-    values = [v for v in values if v]
+    values = [v for v in values if v and v > 0]
     return math.exp(sum(map(math.log, values)) / len(values)) if values else None
 
 
@@ -400,10 +416,14 @@ def markdown(report: dict) -> str:
                   "parameters + internal aggregates), speed ratio oxigraph time ÷ nckg time:", ""]
         for s in ours:
             pairs = [(p["oxigraph"]["seconds"], p[s]["seconds"]) for p in probes.values()
-                     if p["oxigraph"].get("rows") is not None and p.get(s, {}).get("rows") is not None]
+                     if p["oxigraph"].get("rows") is not None and p.get(s, {}).get("rows") is not None
+                     and p[s]["seconds"]]
             heavy = [o / n for o, n in pairs if o * 1000 >= HEAVY_MS]
             light = [o / n for o, n in pairs if o * 1000 < HEAVY_MS]
-            differ = sum(1 for p in probes.values() if p["oxigraph"].get("rows") != p.get(s, {}).get("rows"))
+            differ = sum(1 for p in probes.values() if None not in (p["oxigraph"].get("rows"), p.get(s, {}).get("rows"))
+                         and p["oxigraph"]["rows"] != p[s]["rows"])
+            if not pairs:
+                continue
             lines.append(f"- {s}: geometric mean {fmt(geomean([o / n for o, n in pairs]))}× over {len(pairs)} queries "
                          f"(heavy, ≥ {HEAVY_MS:.0f} ms on oxigraph: {fmt(geomean(heavy))}× over {len(heavy)}; "
                          f"light: {fmt(geomean(light))}× over {len(light)}); row counts differ on {differ}")
@@ -461,6 +481,8 @@ def main(argv: list[str] | None = None) -> dict:
                         help="wrk for queries whose single request is faster (s); slower: closed-loop Python client")
     parser.add_argument("--max-request-seconds", type=float, default=8, help="no wrk for queries slower than this")
     parser.add_argument("--probe-timeout", type=float, default=20, help="single-request timeout (server restarted)")
+    parser.add_argument("--probe-oxigraph-only", dest="probe_all", action="store_false",
+                        help="probe every candidate on oxigraph only (the measured ones are probed on all servers)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=8, help="waitress threads of the nckg servers")
     parser.add_argument("--no-memory", dest="memory", action="store_false", help="skip the in-memory nckg server")
@@ -488,53 +510,64 @@ def main(argv: list[str] | None = None) -> dict:
     catalogue, skipped = candidate_queries()
     heavy = adhoc.heavy_queries()
     light = adhoc.light_variants(cluster_iris(store), seed=args.seed)
-    servers = start_servers(store, args.threads, args.memory)
+    servers = start_servers(store, args.threads, args.memory, args.store_dir / "logs")
     results, probes = [], {}
+    args.results.mkdir(parents=True, exist_ok=True)
+    json_path = args.results / f"{dt.date.today().isoformat()}-{label}.json"
+
+    def report(final: bool) -> dict:
+        out = {
+            "label": label, "clusters": args.clusters, "seed": args.seed, "complete": final,
+            "date": dt.datetime.now().isoformat(timespec="seconds"),
+            "machine": f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} "
+                       f"GiB, {platform.python_implementation()} {platform.python_version()}",
+            "connections": args.connections, "threads": args.threads, "duration": args.duration, "repeat": args.repeat,
+            "servers_run": list(servers), "servers": {name: s.info for name, s in servers.items()},
+            "build": build, "skipped_queries": skipped, "results": results, "probes": probes, "versions": _versions(),
+        }
+        summary = {f"{kind}/{s}": geomean([ratio(e, s) for e in results if e["kind"] == kind])
+                   for kind in ("heavy", "light", "mix") for s in servers if s != "oxigraph"}
+        out["summary"] = {k: round(v, 3) for k, v in summary.items() if v}
+        json_path.write_text(json.dumps(out, indent=2) + "\n")  # rewritten after every query: a crash keeps the rest
+        return out
+
     try:
         # one sequential request per candidate query and server: single-request latency, row counts, selection
         for name, text in catalogue.items():
             probes[name] = {}
             for server in servers.values():  # oxigraph, nckg-mem, then nckg-disk only if either of them answered
+                if server.name != "oxigraph" and not args.probe_all:
+                    continue
                 if server.name == "nckg-disk" and all(p["seconds"] is None for p in probes[name].values()):
                     probes[name][server.name] = {"status": None, "seconds": None, "rows": None, "error": "not probed"}
                     continue
+                server.ensure_alive()
                 probes[name][server.name] = probe(text, server, args.probe_timeout)
-        ox = {n: p["oxigraph"]["seconds"] for n, p in probes.items() if p["oxigraph"].get("rows") is not None}
+        ox = {n: p["oxigraph"]["seconds"] for n, p in probes.items() if p["oxigraph"].get("rows") is not None
+              and p["oxigraph"]["seconds"] <= args.max_request_seconds}
         chosen = select_queries(ox, args.heavy, args.light)
         plan = [(n, [catalogue[n]], "") for n in chosen] + [(n, [t], "heavy") for n, t in heavy.items()] + \
                [(n, texts, "light") for n, texts in light.items()]
         if args.only:
             plan = [p for p in plan if re.search(args.only, p[0])]
         print(f"probed {len(probes)} catalogue queries; measuring {len(plan)}", flush=True)
+        report(False)
         if args.clusters == 0:  # the curated graph: one round-robin mix of every query, repeated texts
             mix = [catalogue[n] for n in ox] + list(heavy.values()) + [texts[0] for texts in light.values()]
             results.append(measure(f"mix of {len(mix)} queries round-robin", mix, "mix", servers, args))
         for name, texts, kind in plan:
             results.append(measure(name, texts, kind, servers, args))
             results[-1]["catalogue"] = name in catalogue
+            report(False)
     finally:
         for server in servers.values():
             server.stop()
-    report = {
-        "label": label, "clusters": args.clusters, "seed": args.seed, "date": dt.datetime.now().isoformat(timespec="seconds"),
-        "machine": f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
-                   f"{platform.python_implementation()} {platform.python_version()}",
-        "connections": args.connections, "threads": args.threads, "duration": args.duration, "repeat": args.repeat,
-        "servers_run": list(servers), "servers": {name: s.info for name, s in servers.items()},
-        "build": build, "skipped_queries": skipped, "results": results, "probes": probes,
-        "versions": _versions(),
-    }
-    report["summary"] = {f"{kind}/{s}": geomean([ratio(e, s) for e in results if e["kind"] == kind])
-                         for kind in ("heavy", "light", "mix") for s in servers if s != "oxigraph"}
-    report["summary"] = {k: round(v, 3) for k, v in report["summary"].items() if v}
-    args.results.mkdir(parents=True, exist_ok=True)
-    json_path = args.results / f"{dt.date.today().isoformat()}-{label}.json"
-    json_path.write_text(json.dumps(report, indent=2) + "\n")
-    (args.results / f"{label}.md").write_text(markdown(report))
-    plotted = plot(report, args.results / f"{label}.svg")
-    print(markdown(report))
+    final = report(True)
+    (args.results / f"{label}.md").write_text(markdown(final))
+    plotted = plot(final, args.results / f"{label}.svg")
+    print(markdown(final))
     print(f"wrote {json_path}, {args.results / f'{label}.md'}" + (f", {args.results / f'{label}.svg'}" if plotted else ""))
-    return report
+    return final
 
 
 def _versions() -> dict:

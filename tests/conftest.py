@@ -19,7 +19,7 @@ from server.production import create_server
 FIXTURES = Path(__file__).parent / "fixtures"
 CU32_GRAPH = "https://w3id.org/nckg/graph/doi/10.1021/jacs.0c06577"
 ONTOLOGY_GRAPH = "https://w3id.org/nckg/graph/ontology"
-CU32_FORMULA = "[Cu32(PET)24H8Cl2](PPh4)22"  # as printed in the review (section 2.1), see data/papers/ref039
+CU32_FORMULA = "[Cu32(PET)24H8Cl2](PPh4)2"  # as the title of ref. 39 prints it (section 2.1 garbles it), see data/papers/ref039
 
 
 def build_test_store(directory: Path) -> Path:

@@ -219,3 +219,49 @@ def test_ontology_is_consistent_without_unsatisfiable_classes():
     result = reason(Graph())
     assert result.unsatisfiable_classes == []
     assert result.types == [] and result.relations == []
+
+
+def test_documentation_html_covers_classes_definitions_and_vocabularies():
+    from nckg.ontology_docs import render_html
+
+    page = render_html()
+    assert page.lstrip().lower().startswith("<!doctype html") or "<html" in page[:500].lower()
+    assert "Nanocluster Knowledge Graph (nckg) ontology" in page
+    assert "thiolate-protected cluster" in page
+    assert "Equivalent to: MetalNanocluster and (hasLigand some ThiolateLigand)" in page
+    assert 'id="vocabularies"' in page and 'href="#vocabularies"' in page
+    for term in ("ElectrochemicalCO2Reduction", "FaradaicEfficiency", "GradientReductionStrategy", "CuS2N1"):
+        assert f'id="vocab-{term}"' in page
+
+
+@pytest.mark.parametrize("fmt, parse_as", [("turtle", "turtle"), ("ttl", "turtle"), ("xml", "xml"),
+                                           ("json-ld", "json-ld"), ("nt", "nt")])
+def test_serialisations_round_trip(onto, fmt, parse_as):
+    from nckg.ontology_docs import serialise
+
+    payload = serialise(fmt)
+    parsed = Graph().parse(data=payload, format=parse_as)
+    assert len(parsed) == len(onto)
+    assert (NCKG.CopperNanocluster, RDFS.subClassOf, NCKG.MetalNanocluster) in parsed
+
+
+def test_turtle_is_the_commented_source():
+    from nckg.ontology_docs import serialise
+
+    assert serialise("turtle") == ONTOLOGY_TTL.read_bytes()
+    with pytest.raises(ValueError):
+        serialise("yaml")
+
+
+@pytest.mark.parametrize("accept, expected", [
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"),
+    ("text/turtle", "turtle"),
+    ("application/ld+json;q=0.5, text/turtle;q=0.4", "json-ld"),
+    ("application/rdf+xml", "xml"),
+    ("*/*", "html"),
+    (None, "html"),
+])
+def test_content_negotiation(accept, expected):
+    from nckg.ontology_docs import format_for_accept
+
+    assert format_for_accept(accept) == expected

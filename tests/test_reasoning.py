@@ -8,8 +8,7 @@ import pytest
 from rdflib import RDF, Dataset, Graph, URIRef
 
 from nckg.ontology import NCKG, NCKR
-from nckg.reason import (InconsistentOntologyError, as_graph, explain_inconsistency, infer, reason,
-                         reasoning_module)
+from nckg.reason import InconsistentOntologyError, as_graph, explain_inconsistency, infer, reason, reasoning_module
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 CLUSTER = NCKR + "cluster/"
@@ -33,7 +32,14 @@ EXPECTED = {
     "cu20h9-tf-dpf_10-1plus": {"NitrogenLigandProtectedCluster", "HydrideContainingCluster"},
     "cu26-4plus": {"Catalyst", "Electrocatalyst"},
     "cu13-3plus": set(),
+    "cu8-l2_4-stbu_4": {"ThiolateProtectedCluster", "MixedLigandCluster", "CuS3SiteCluster"},
+    "cu20-phcoo_6-pph3_2-phse_12-se_1": {"SelenolateProtectedCluster", "PhosphineProtectedCluster",
+                                         "MixedLigandCluster"},
 }
+
+
+def test_fixture_exercises_every_defined_class():
+    assert set().union(*EXPECTED.values()) == DEFINED
 
 
 @pytest.fixture(scope="module")

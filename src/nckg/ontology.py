@@ -1,18 +1,20 @@
-"""Locate and load the nckg ontology, its extracted imports and SHACL shapes; look up controlled terms and units."""
+"""Locate and load the nckg ontology, its extracted imports and SHACL shapes; look up controlled terms and units.
+
+Files are read from `nckg.config.ontology_dir()` (the repository's ontology/, or `$NCKG_HOME/ontology`)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import OWL, RDF, Graph, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.namespace import SKOS
 
+from nckg import config
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ONTOLOGY_DIR = REPO_ROOT / "ontology"
-ONTOLOGY_TTL = ONTOLOGY_DIR / "nckg.ttl"
-SHAPES_TTL = ONTOLOGY_DIR / "shapes.ttl"
-IMPORTS_DIR = ONTOLOGY_DIR / "imports"
+ONTOLOGY_TTL = REPO_ROOT / "ontology" / "nckg.ttl"  # repository defaults (tests); code uses ontology_dir()
+IMPORTS_DIR = REPO_ROOT / "ontology" / "imports"
 
 NCKG = Namespace("https://w3id.org/nckg/ontology#")
 NCKR = Namespace("https://w3id.org/nckg/resource/")
@@ -36,20 +38,28 @@ def _parse(paths: list[Path]) -> Graph:
     return graph
 
 
-def import_paths() -> list[Path]:
+def ontology_dir() -> Path:
+    return config.ontology_dir()
+
+
+def import_paths(root: Path | None = None) -> list[Path]:
     """The extracted external-vocabulary modules, sorted by file name."""
-    return sorted(IMPORTS_DIR.glob("*.ttl"))
+    return sorted(((root or ontology_dir()) / "imports").glob("*.ttl"))
 
 
-@lru_cache(maxsize=None)
-def _cached(which: str) -> Graph:
+@lru_cache(maxsize=16)
+def _graph(which: str, root: Path) -> Graph:
     if which == "ontology":
-        return _parse([ONTOLOGY_TTL])
+        return _parse([root / "nckg.ttl"])
     if which == "imports":
-        return _parse(import_paths())
+        return _parse(import_paths(root))
     if which == "shapes":
-        return _parse([SHAPES_TTL])
-    return _parse([ONTOLOGY_TTL, *import_paths()])
+        return _parse([root / "shapes.ttl"])
+    return _parse([root / "nckg.ttl", *import_paths(root)])
+
+
+def _cached(which: str) -> Graph:
+    return _graph(which, ontology_dir())
 
 
 def _copy(graph: Graph) -> Graph:
@@ -92,8 +102,6 @@ def controlled_terms() -> dict[str, set[str]]:
 
 def subclasses(class_local_name: str) -> set[str]:
     """Local names of all (transitive, asserted) subclasses of an nckg class, e.g. the ligand families of 'Ligand'."""
-    from rdflib import RDFS
-
     graph = _cached("ontology")
     found = {str(c)[len(NCKG):] for c in graph.transitive_subjects(RDFS.subClassOf, NCKG[class_local_name])}
     found.discard(class_local_name)

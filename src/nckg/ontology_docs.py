@@ -10,7 +10,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
-from nckg.ontology import NCKG, ONTOLOGY_TTL, VOCABULARY_CLASSES, ontology_graph
+from nckg.ontology import NCKG, VOCABULARY_CLASSES, ontology_dir, ontology_graph
 
 # format name -> (media type, rdflib serializer); "turtle" is served as the commented source file.
 FORMATS = {
@@ -36,7 +36,7 @@ def format_for_accept(accept: str | None, default: str = "html") -> str:
     by_type = {media: name for name, (media, _) in FORMATS.items()}
     by_type.update({"application/xml": "xml", "text/n3": "turtle", "application/json": "json-ld"})
     best, best_q = default, 0.0
-    for order, part in enumerate((accept or "").split(",")):
+    for part in (accept or "").split(","):
         fields = [f.strip() for f in part.split(";")]
         q = 1.0
         for param in fields[1:]:
@@ -57,7 +57,7 @@ def serialise(fmt: str) -> bytes:
     if name == "html":
         return render_html().encode("utf-8")
     if name == "turtle":
-        return ONTOLOGY_TTL.read_bytes()
+        return (ontology_dir() / "nckg.ttl").read_bytes()
     return ontology_graph().serialize(format=FORMATS[name][1], encoding="utf-8")
 
 
@@ -171,8 +171,13 @@ def vocabulary_section(graph: Graph) -> str:
 _TOC_ENTRY = '<li><h4><a href="#vocabularies">Controlled vocabularies</a></h4></li>'
 
 
-@lru_cache(maxsize=1)
 def render_html() -> str:
+    """The ontology documentation page for the current ontology directory (cached per directory)."""
+    return _render_html(ontology_dir())
+
+
+@lru_cache(maxsize=4)
+def _render_html(root) -> str:
     """The ontology documentation as one self-contained HTML page: pyLODE (OntPub profile) for classes and
     properties, plus a section for the controlled vocabularies."""
     from pylode import OntPub

@@ -19,15 +19,15 @@ from __future__ import annotations
 import io
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Iterable
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from nckg.ontology import NCKG, NCKR, full_ontology_graph
+from nckg.ontology import NCKG, NCKR, full_ontology_graph, ontology_dir
 
 Triple = tuple[str, str, str]
 
@@ -88,6 +88,17 @@ def as_graph(data: Graph | Dataset | str | bytes | Iterable[tuple[Node, Node, No
 @lru_cache(maxsize=1)
 def _ontology() -> Graph:
     return full_ontology_graph()
+
+
+_LOADED_FROM: list = [None]
+
+
+def _refresh() -> None:
+    """Drop the ontology-derived caches when the ontology directory (NCKG_HOME) changed."""
+    if _LOADED_FROM[0] != ontology_dir():
+        for cached in (_ontology, _logical_ontology, _signature, _property_ancestors):
+            cached.cache_clear()
+        _LOADED_FROM[0] = ontology_dir()
 
 
 class _Aliases:
@@ -319,6 +330,7 @@ def reasoning_module(data: Graph, types: dict[Node, dict[URIRef, Why]] | None = 
     """The part of the data HermiT needs for the defined classes: candidate clusters (RDFS-typed
     nckg:MetalNanocluster) and every node linked through a signature property, with their rdf:type triples and
     their signature-property triples."""
+    _refresh()
     types = _rdfs_types(data) if types is None else types
     signature = _signature()
     nodes = {node for node, classes in types.items() if NCKG.MetalNanocluster in classes}
@@ -426,6 +438,7 @@ def _restore(inferred: Graph, aliases: _Aliases) -> Graph:
 def reason(data: Graph | Dataset | str | bytes, *, explain: bool = True) -> Inference:
     """Check and classify ontology + data; return what to materialise. Raises InconsistentOntologyError."""
     started = time.monotonic()
+    _refresh()
     graph = as_graph(data)
     types = _rdfs_types(graph)
     problems = _static_problems(_with_prefixes(graph), types)
@@ -472,8 +485,9 @@ def _format_problems(problems: list[tuple[Node, str]]) -> tuple[str, list[str]]:
 
 
 def _minimal_subjects(data: Graph) -> tuple[list[Node], bool]:
-    """Delta debugging (ddmin, complements only) over subjects: a small set of subjects whose triples alone are
-    inconsistent with the ontology. Returns (subjects, complete); complete is False when the budget ran out."""
+    """Delta debugging (ddmin: subsets, then complements) over subjects: a small set of subjects whose triples
+    alone are inconsistent with the ontology (1-minimal when complete). Returns (subjects, complete); complete is
+    False when the run or time budget ran out."""
     by_subject: dict[Node, list] = defaultdict(list)
     for triple in data:
         by_subject[triple[0]].append(triple)
@@ -490,17 +504,21 @@ def _minimal_subjects(data: Graph) -> tuple[list[Node], bool]:
     while len(current) >= 2:
         if runs >= _EXPLAIN_MAX_RUNS or time.monotonic() - started > _EXPLAIN_MAX_SECONDS:
             return current, False
-        size = max(1, len(current) // chunks)
+        size = -(-len(current) // chunks)
         parts = [current[i:i + size] for i in range(0, len(current), size)]
-        for part in parts:
-            rest = [s for s in current if s not in part]
-            if rest and inconsistent(rest):
-                current, chunks = rest, max(chunks - 1, 2)
-                break
-        else:
-            if chunks >= len(current):
-                break
-            chunks = min(chunks * 2, len(current))
+        reduced = next((part for part in parts if inconsistent(part)), None)  # a part alone suffices
+        if reduced is not None:
+            current, chunks = reduced, 2
+            continue
+        if len(parts) > 2:  # complements (for a part of 2, its complement is the other part: already tested)
+            reduced = next((rest for part in parts if (rest := [s for s in current if s not in part])
+                            and inconsistent(rest)), None)
+            if reduced is not None:
+                current, chunks = reduced, max(chunks - 1, 2)
+                continue
+        if chunks >= len(current):
+            break
+        chunks = min(chunks * 2, len(current))
     return current, True
 
 
@@ -521,6 +539,7 @@ def _search_culprits(module: Graph, *, search: bool) -> tuple[str, list[str]]:
 
 def explain_inconsistency(data: Graph | Dataset | str | bytes, *, search: bool = True) -> tuple[str, list[str]]:
     """A readable explanation of why ontology + data is inconsistent, and the IRIs of the culprit resources."""
+    _refresh()
     graph = _with_prefixes(as_graph(data))
     types = _rdfs_types(graph)
     problems = _static_problems(graph, types)
