@@ -647,6 +647,26 @@ def rss_mib(pid: int, field: str = "VmRSS") -> float:
     return 0.0
 
 
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process below it."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo += [int(c) for c in children.read().split()]
+        except OSError:
+            pass
+    return out
+
+
+def tree_rss_mib(pid: int, field: str = "VmRSS") -> float:
+    """Sum of `field` (VmRSS now, VmHWM peak) over a process and its descendants (e.g. nckg's query workers)."""
+    return sum(rss_mib(p, field) for p in descendants(pid))
+
+
 def load(store_path: Path, clusters: int, seed: int = 10, extra_nquads: list[Path] = (), *,
          time_limit: float | None = None, progress: Path | None = None) -> dict:
     """Generate `clusters` synthetic clusters in a child process and stream them through a FIFO into pyoxigraph's

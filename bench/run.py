@@ -36,7 +36,7 @@ if __package__ in (None, ""):  # run as a script: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import adhoc  # noqa: E402
-from bench.generate import load, rss_mib  # noqa: E402
+from bench.generate import load, tree_rss_mib  # noqa: E402
 from bench.realgraph import write_real_nquads  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,7 +126,7 @@ class Server:
 
     def restart(self) -> None:
         """Stop and start again (ends a runaway query: nckg has no query timeout)."""
-        peak = rss_mib(self.proc.pid, "VmHWM")
+        peak = tree_rss_mib(self.proc.pid, "VmHWM")
         self.stop()
         self.restarts += 1
         self._start()
@@ -145,7 +145,7 @@ class Server:
                 raise RuntimeError(f"{name} did not start: {' '.join(cmd)}")
             self.info.update(json.loads(line))
         self._wait_ready()
-        self.info["rss_ready_mib"] = round(rss_mib(self.proc.pid), 1)
+        self.info["rss_ready_mib"] = round(tree_rss_mib(self.proc.pid), 1)
 
     def _wait_ready(self, timeout: float = 600) -> None:
         deadline = time.monotonic() + timeout
@@ -163,7 +163,7 @@ class Server:
         if self.proc.poll() is not None:
             self.info["exited"] = self.proc.returncode
             return
-        self.info["rss_peak_mib"] = round(rss_mib(self.proc.pid, "VmHWM"), 1)
+        self.info["rss_peak_mib"] = round(tree_rss_mib(self.proc.pid, "VmHWM"), 1)  # sum of the processes' peaks
         self.proc.terminate()
         try:
             self.proc.wait(timeout=15)

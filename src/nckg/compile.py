@@ -352,9 +352,10 @@ def _cite(e: Emitter, node, record) -> None:
     e.add_all(node, "citesReference", [doi_iri(by_number[r]) for r in record.cited() if r in by_number])
 
 
-def _examples(e: Emitter, node, examples) -> None:
+def _examples(e: Emitter, node, examples, base: str) -> None:
+    """Example statements as nodes `<base>/example/<n>` (always under the resource namespace)."""
     for n, example in enumerate(examples, start=1):
-        ex = NamedNode(f"{node.value}/example/{n}")
+        ex = NamedNode(f"{base}/example/{n}")
         e.add(node, "hasExample", ex)
         e.add(ex, "statement", example.statement)
         _cite(e, ex, example)
@@ -388,7 +389,7 @@ def _perspective(e: Emitter, p) -> None:
     e.add_all(node, "discusses", [term(t) for t in p.ligand_families + p.core_configurations
                                   + p.characterisation_methods])
     _cite(e, node, p)
-    _examples(e, node, p.examples)
+    _examples(e, node, p.examples, node.value)
     e.evidence(node, p)
 
 
@@ -404,7 +405,7 @@ def _synthesis_method(e: Emitter, note) -> None:
     e.add(node, "namedBy", note.named_by)
     e.add(node, "namedYear", note.named_year)
     _cite(e, node, note)
-    _examples(e, node, note.examples)
+    _examples(e, node, note.examples, resource("synthesis-method", note.id).value)
     e.evidence(node, note)
 
 
