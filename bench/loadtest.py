@@ -274,6 +274,7 @@ def main(argv: list[str] | None = None) -> dict:
                              "MAX_QUERY_NESTING": defaults.MAX_QUERY_NESTING},
                   "graph": {"quads": quads, "clusters": len(clusters), "source": info.get("source")},
                   "mix": {k: len(v) for k, v in mix.items()}, "phases": []}
+        report["load_average_1min_before"] = round(os.getloadavg()[0], 2)  # other work on the machine
         for n in args.clients:
             before = memory(server.pid)
             recorder = Recorder()
@@ -290,7 +291,8 @@ def main(argv: list[str] | None = None) -> dict:
             elapsed = time.monotonic() - started
             after = memory(server.pid)
             phase = {"clients": n, "seconds": round(elapsed, 1), **summarize(recorder.samples, elapsed),
-                     "memory_before": before, "memory_after": after}
+                     "memory_before": before, "memory_after": after,
+                     "load_average_1min_after": round(os.getloadavg()[0], 2)}
             report["phases"].append(phase)
             print(json.dumps({k: phase[k] for k in ("clients", "all_clients", "5xx_outside_attacker")}), flush=True)
         report["server_alive"] = server.poll() is None
@@ -348,7 +350,9 @@ def markdown(report: dict) -> str:
             lines.append("")
             lines.append("Unexpected: " + "; ".join(f"{k} x{v}" for k, v in phase["unexpected"].items()))
         lines.append("")
-    lines.append(f"Server alive at the end: {report.get('server_alive')}; server log: {report.get('server_log')}.")
+    lines.append(f"Server alive at the end: {report.get('server_alive')}; server log: {report.get('server_log')}. "
+                 f"1-minute load average before the run: {report.get('load_average_1min_before')}, after each "
+                 f"phase: {[p.get('load_average_1min_after') for p in report['phases']]} (the machine is shared).")
     return "\n".join(lines) + "\n"
 
 

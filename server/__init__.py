@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import catalogue, config, cors, db, ontology, requestlog, resources, security, sparql, ui
+from . import caching, catalogue, config, cors, db, ontology, requestlog, resources, security, sparql, ui
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -18,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cors.init_app(app)
     security.init_app(app)  # security headers, request ids, 5xx without tracebacks, rate limit
     requestlog.init_app(app)  # one JSON access-log line per request
+    caching.init_app(app)  # ETag / 304, Cache-Control and an LRU of query answers (CACHE_SIZE; issue #10)
     for blueprint in (sparql.bp, catalogue.bp, resources.bp, ui.bp, ontology.bp):  # one blueprint per area
         app.register_blueprint(blueprint)
     return app

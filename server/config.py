@@ -45,3 +45,12 @@ HSTS_SECONDS = 0  # Strict-Transport-Security max-age; set it (e.g. 31536000) on
 
 # --- logging ---------------------------------------------------------------------------------------------------
 ACCESS_LOG = True  # one JSON line per request on the `nckg.access` logger (request id, status, timings)
+
+# --- backend and caching (issue #10 phase 2; see server/README.md, "Scaling out and caching") ------------------
+SPARQL_URL = None  # a remote SPARQL 1.1 query endpoint used instead of the embedded store (NCKG_SPARQL_URL)
+SPARQL_UPDATE_URL = None  # its SPARQL UPDATE endpoint (NCKG_SPARQL_UPDATE_URL; only `nckg build --target` writes)
+GSP_URL = None  # its Graph Store Protocol endpoint (NCKG_GSP_URL)
+REMOTE_VERSION_TTL = 5.0  # seconds between reads of the remote store's version marker (cache invalidation)
+CACHE_SIZE = 256  # serialized GET answers kept in memory (LRU) per process; 0 disables the cache and the ETags
+CACHE_MAX_AGE = 60  # Cache-Control max-age (seconds) of cacheable GET answers; proxies revalidate with ETags
+CACHE_MAX_BODY = 4 * 1024 * 1024  # larger answers are not kept in memory (they still get an ETag)

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from flask import Flask, abort, current_app
 
 from nckg import config
+from nckg.backend import is_remote, open_handle
 from nckg.store import GraphStore, StoreHandle
 from nckg.worker import Answer, Job, WorkerPool, run_in_process
 
@@ -25,8 +26,12 @@ MAX_POOLS = 4  # distinct (store, settings) pools kept per process; tests use se
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["nckg_store"] = StoreHandle(app.config["STORE_PATH"] or config.store_path(),
-                                               app.config["STORE_IN_MEMORY"])
+    # --- backend choice (issue #10 phase 2): NCKG_SPARQL_URL selects a remote SPARQL store, see nckg.backend ---
+    app.extensions["nckg_store"] = open_handle(
+        app.config["STORE_PATH"] or config.store_path(), app.config["STORE_IN_MEMORY"],
+        sparql_url=app.config.get("SPARQL_URL"), update_url=app.config.get("SPARQL_UPDATE_URL"),
+        gsp_url=app.config.get("GSP_URL"), timeout=float(app.config["QUERY_TIMEOUT"]),
+        version_ttl=float(app.config.get("REMOTE_VERSION_TTL", 5.0)), environ={})
 
 
 def get_store() -> GraphStore:
@@ -52,6 +57,8 @@ def get_pool(app: Flask | None = None) -> WorkerPool | None:
     if size <= 0:
         return None
     handle: StoreHandle = app.extensions["nckg_store"]
+    if is_remote(handle):  # issue #10 phase 2: a remote store runs its own queries (HTTP timeout = QUERY_TIMEOUT)
+        return None
     isolate = bool(app.config["WORKER_NETWORK_ISOLATION"]) and not allowed_services(app)
     key = (str(handle.path), handle.in_memory, size, isolate, int(app.config["WORKER_MEMORY_LIMIT_MB"]))
     with _POOLS_LOCK:

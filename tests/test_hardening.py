@@ -179,7 +179,6 @@ def test_3000_nested_groups_kill_only_a_worker(unguarded):
     "SELECT * WHERE { BIND(" + "CONCAT(" * 1000 + "'a'" + ")" * 1000 + " AS ?x) }",  # nested calls
     "SELECT * WHERE { ?s ?p " + "[ ?p " * 100 + "1" + " ]" * 100 + " }",  # exponential planning
     "SELECT * WHERE { FILTER(" + " || ".join(["?x"] * 15000) + ") }",
-    "SELECT * WHERE { ?s " + "/".join(["<http://p>"] * 2000) + " ?o }",
     "ASK { FILTER(" + "!" * 20000 + "true) }",
 ])
 def test_pathological_queries_never_take_the_server_down(unguarded, guarded, query):

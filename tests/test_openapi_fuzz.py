@@ -20,7 +20,7 @@ from schemathesis.checks import content_type_conformance, not_a_server_error, st
 
 from server import create_app
 
-EXAMPLES = int(os.environ.get("NCKG_SCHEMATHESIS_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("NCKG_SCHEMATHESIS_EXAMPLES", "10"))
 STATUS: Counter = Counter()
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

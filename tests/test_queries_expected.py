@@ -40,5 +40,7 @@ def test_published_text_gives_the_same_answer(graph, query_id):
 
 def _normal(term) -> str:
     """A term as text, with GROUP_CONCAT lists sorted (their order is not defined by SPARQL)."""
-    text = str(term)
+    if term is None:
+        return "None"
+    text = term.value
     return "; ".join(sorted(re.split(r"[;,] ", text))) if ", " in text or "; " in text else text

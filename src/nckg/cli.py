@@ -29,7 +29,15 @@ def main() -> None:
 
 @main.command()
 @_store_option
-def build(store_path: Path | None) -> None:
+@click.option("--target", default=None, metavar="URL",
+              help="After the local build, upload the graphs to this remote store: a Graph Store Protocol URL "
+                   "(e.g. http://host:7878/store), or a SPARQL UPDATE URL with --target-protocol update.")
+@click.option("--target-protocol", type=click.Choice(["gsp", "update"]), default="gsp", show_default=True,
+              help="gsp: PUT each named graph as N-Triples; update: DROP GRAPH + INSERT DATA batches.")
+@click.option("--target-query", default=None, metavar="URL",
+              help="The remote query endpoint (default: $NCKG_SPARQL_URL); graphs no longer built are dropped.")
+def build(store_path: Path | None, target: str | None = None, target_protocol: str = "gsp",
+          target_query: str | None = None) -> None:
     """Compile ontology/ + data/ into a fresh Oxigraph store, swapped in only on success."""
     from .build import BuildError, build as run_build
     from .sources import DataError
@@ -46,6 +54,26 @@ def build(store_path: Path | None) -> None:
     click.echo("records: " + ", ".join(f"{k} {v}" for k, v in report.coverage.items()))
     click.echo(f"quotes verified: {report.quotes_verified}")
     click.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()))
+    if target:
+        _upload(report.store, target, target_protocol, target_query)
+
+
+def _upload(store_path: Path, target: str, protocol: str, query_url: str | None) -> None:
+    """Copy the freshly built store to a remote SPARQL store (nckg.remote.upload)."""
+    import os
+
+    from .remote import RemoteStoreError, upload
+    from .store import GraphStore
+
+    store = GraphStore.open(store_path)
+    try:
+        written = upload(store, gsp_url=target if protocol == "gsp" else None,
+                         update_url=target if protocol == "update" else None,
+                         query_url=query_url or os.environ.get("NCKG_SPARQL_URL"))
+    except (RemoteStoreError, ValueError) as exc:
+        _fail(f"built locally, but the upload to {target} failed: {exc}")
+    click.echo(f"uploaded {sum(written.values())} triples in {len(written)} graphs to {target} "
+               f"(version {store.version})")
 
 
 @main.command()
@@ -89,11 +117,12 @@ QUERY_FORMATS = ["json", "xml", "csv", "tsv", "turtle", "ntriples", "nquads"]
 
 
 def open_store(store_path: Path | None):
-    """The built store, or exit with a hint to build it."""
-    from .store import GraphStore
+    """The built store (or the remote one named by $NCKG_SPARQL_URL), or exit with a hint to build it."""
+    from .backend import open_store as open_backend
 
     try:
-        return GraphStore.open(store_path or config.store_path())
+        return open_backend(None if store_path is None else store_path,
+                            **({"environ": {}} if store_path is not None else {}))
     except (FileNotFoundError, OSError) as exc:
         _fail(f"cannot open the store: {exc}")
 

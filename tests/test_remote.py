@@ -1,0 +1,222 @@
+"""The remote backend (issue #10 phase 2): the real built graph uploaded to a real `oxigraph serve`, then queried
+through nckg.remote.RemoteStore and through the Flask app configured with SPARQL_URL, compared with the embedded
+store's answers. The oxigraph server is started and stopped here (PyPI package `oxigraph`, in the venv)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, parse
+
+from nckg import catalogue
+from nckg.backend import handle_version, open_handle
+from nckg.remote import BUILD_GRAPH, RemoteHandle, RemoteStore, inline_substitutions, upload
+from nckg.store import GraphStore, QueryError, UpdateRefused
+from server import create_app
+
+CU32 = "https://w3id.org/nckg/resource/cluster/cu32h8-cl_2-pet_24-2minus"
+COUNT_CLUSTERS = ("PREFIX nckg: <https://w3id.org/nckg/ontology#> "
+                  "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a nckg:CopperNanocluster }")
+
+
+def _oxigraph_binary() -> str | None:
+    local = Path(sys.executable).parent / "oxigraph"
+    return str(local) if local.exists() else shutil.which("oxigraph")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def oxigraph_url():
+    """Base URL of an `oxigraph serve --union-default-graph` on a free port (stopped at teardown)."""
+    binary = _oxigraph_binary()
+    if binary is None:
+        pytest.skip("the `oxigraph` server binary is not installed (pip install oxigraph)")
+    location = Path(tempfile.mkdtemp(prefix="nckg-oxigraph-"))
+    port = _free_port()
+    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"oxigraph serve did not start: {proc.stderr.read().decode()[:500]}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(location, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def uploaded(oxigraph_url, store):
+    """The real graph uploaded with the Graph Store Protocol; returns what upload() wrote per graph."""
+    return upload(store, gsp_url=oxigraph_url + "/store", query_url=oxigraph_url + "/query")
+
+
+@pytest.fixture(scope="module")
+def remote(oxigraph_url, uploaded) -> RemoteStore:
+    return RemoteHandle(oxigraph_url + "/query", version_ttl=0).get()
+
+
+@pytest.fixture
+def remote_client(oxigraph_url, uploaded):
+    return create_app({"TESTING": True, "SPARQL_URL": oxigraph_url + "/query", "CACHE_SIZE": 0}).test_client()
+
+
+def _rows(result) -> list[tuple]:
+    """Rows as comparable text (blank node labels differ between stores), sorted."""
+    names, rows = catalogue.table(result)
+    return sorted(tuple("_:b" if isinstance(r.get(n), BlankNode) else str(r.get(n)) for n in names) for r in rows)
+
+
+def test_upload_copies_every_graph(uploaded, remote, store):
+    counts = store.graph_counts()
+    assert uploaded == counts
+    assert remote.graph_counts() == counts
+    assert remote.version == store.version  # the upload wrote the build's version into the marker graph
+    assert BUILD_GRAPH not in remote.graph_counts()
+
+
+@pytest.mark.parametrize("query_id", sorted(catalogue.load_catalogue()))
+def test_catalogue_queries_answer_as_embedded(remote, store, query_id):
+    """Every catalogue query (default parameters, substitutions as a VALUES block) gives the embedded rows."""
+    expected = _rows(catalogue.run(store, query_id))
+    assert _rows(catalogue.run(remote, query_id)) == expected
+
+
+@pytest.mark.parametrize(("query_id", "params"), [
+    ("measurements-of-cluster", {"cluster": "cu26-4plus"}),
+    ("clusters-by-nuclearity", {"min_cu": "30", "max_cu": "60"}),
+    ("claims-of-paper", {"paper": "10.1021/jacs.0c06577"}),
+])
+def test_substitution_with_parameters(remote, store, query_id, params):
+    """User parameters (validated, typed) reach the remote store as a VALUES block and give the embedded rows."""
+    expected = _rows(catalogue.run(store, query_id, params))
+    assert expected and _rows(catalogue.run(remote, query_id, params)) == expected
+
+
+def test_substituted_literal_cannot_break_out(remote, store):
+    hostile = Literal('x" } } ; DROP ALL ; # \n SELECT * { "')
+    text = "SELECT ?v WHERE { }"
+    assert [r["v"] for r in remote.query(text, substitutions={"v": hostile})] == [hostile]
+    assert [r["v"] for r in store.query(text, substitutions={"v": hostile})] == [hostile]
+    assert remote.graph_counts() == store.graph_counts()  # nothing was dropped
+
+
+def test_inline_substitutions_places_values_in_where_group():
+    text = 'PREFIX ex: <http://e/#WHERE{> # WHERE {\nCONSTRUCT { ?s ?p "WHERE {" } WHERE { ?s ?p ?o }'
+    out = inline_substitutions(text, {"s": NamedNode("http://e/a")})
+    assert out.endswith('WHERE { VALUES (?s) { (<http://e/a>) }\n ?s ?p ?o }')
+    with pytest.raises(QueryError):
+        inline_substitutions("SELECT * WHERE {}", {"x y": NamedNode("http://e/a")})
+    with pytest.raises(QueryError):
+        inline_substitutions("SELECT * WHERE {}", {"x": BlankNode()})
+    assert inline_substitutions("DESCRIBE ?r", {"r": NamedNode("http://e/a")}).rstrip().endswith(
+        "WHERE { VALUES (?r) { (<http://e/a>) } }")
+
+
+def test_result_kinds_and_errors(remote, store):
+    assert bool(remote.query("ASK { ?s ?p ?o }")) is True
+    construct = f"CONSTRUCT {{ <{CU32}> ?p ?o }} WHERE {{ <{CU32}> ?p ?o }}"
+    assert len(list(remote.query(construct))) == len(list(store.query(construct))) > 5
+    body = GraphStore.serialize(remote.query(construct), "text/turtle")
+    assert len(list(parse(body, format=RdfFormat.TURTLE))) > 5
+    with pytest.raises(UpdateRefused):
+        remote.query("INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }")
+    with pytest.raises(QueryError):
+        remote.query("SELECT * WHERE {")
+    assert remote.graph_counts() == store.graph_counts()
+
+
+def test_dump_holds_every_quad(remote, store):
+    assert len(list(parse(remote.dump(), format=RdfFormat.N_QUADS))) == sum(store.graph_counts().values())
+
+
+def test_backend_selection(oxigraph_url, uploaded, store_path):
+    assert isinstance(open_handle(store_path, environ={"NCKG_SPARQL_URL": oxigraph_url + "/query"}), RemoteHandle)
+    local = open_handle(store_path, environ={})
+    assert not isinstance(local, RemoteHandle) and handle_version(local) == Path(store_path).resolve().name
+
+
+def test_app_catalogue_results_match_embedded(remote_client, client):
+    remote_json = remote_client.get("/queries/table1/results?format=json")
+    local_json = client.get("/queries/table1/results?format=json")
+    assert remote_json.status_code == local_json.status_code == 200
+    remote_data, local_data = json.loads(remote_json.data), json.loads(local_json.data)
+    assert remote_data["head"] == local_data["head"]
+    assert len(remote_data["results"]["bindings"]) > 10
+    key = lambda b: json.dumps(b, sort_keys=True)  # noqa: E731
+    assert sorted(remote_data["results"]["bindings"], key=key) == sorted(local_data["results"]["bindings"], key=key)
+
+
+def test_app_sparql_endpoint_uses_remote(remote_client, client):
+    for c in (remote_client, client):
+        response = c.get("/sparql", query_string={"query": COUNT_CLUSTERS, "format": "json"})
+        assert response.status_code == 200
+    remote_n = json.loads(remote_client.get("/sparql", query_string={"query": COUNT_CLUSTERS, "format": "json"})
+                          .data)["results"]["bindings"][0]["n"]["value"]
+    local_n = json.loads(response.data)["results"]["bindings"][0]["n"]["value"]
+    assert int(remote_n) == int(local_n) > 20
+    assert remote_client.get("/sparql", query_string={"query": "SELECT * WHERE {"}).status_code == 400
+    assert remote_client.post("/sparql", data="INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
+                              content_type="application/sparql-query").status_code == 403
+    turtle = remote_client.get("/sparql", query_string={"query": f"DESCRIBE <{CU32}>", "format": "turtle"})
+    assert turtle.status_code == 200 and turtle.mimetype == "text/turtle"
+
+
+def test_app_pages_render_from_remote(remote_client):
+    page = remote_client.get("/resource/cluster/cu32h8-cl_2-pet_24-2minus", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert b"Cu32" in page.data
+
+
+def test_unreachable_remote_answers_503(store_path):
+    app = create_app({"TESTING": True, "SPARQL_URL": f"http://127.0.0.1:{_free_port()}/query", "CACHE_SIZE": 0,
+                      "QUERY_TIMEOUT": 2})
+    assert app.test_client().get("/sparql", query_string={"query": COUNT_CLUSTERS}).status_code == 503
+
+
+def test_cli_build_target_uploads_and_versions(oxigraph_url, uploaded, store, store_path, monkeypatch):
+    """`nckg build --target URL` uploads after the local build (the build itself is stubbed to the session's)."""
+    from nckg import build as build_module
+    from nckg.build import BuildReport
+    from nckg.cli import main
+
+    report = BuildReport(Path(store_path), store.graph_counts(), {"clusters": 1}, 1, 0.1, {})
+    monkeypatch.setattr(build_module, "build", lambda target=None: report)
+    monkeypatch.setenv("NCKG_SPARQL_URL", oxigraph_url + "/query")
+    result = CliRunner().invoke(main, ["build", "--target", oxigraph_url + "/store"])
+    assert result.exit_code == 0, result.output
+    assert f"uploaded {sum(store.graph_counts().values())} triples" in result.output
+    handle = RemoteHandle(oxigraph_url + "/query", version_ttl=0)
+    assert handle.get().graph_counts() == store.graph_counts()
+    upload(store, gsp_url=oxigraph_url + "/store", version="second-upload")  # a new version is seen at once
+    assert handle.get().version == "second-upload"
+    upload(store, gsp_url=oxigraph_url + "/store")
+    assert handle.get().version == store.version
