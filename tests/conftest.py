@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -12,9 +9,8 @@ import pytest
 from pyoxigraph import RdfFormat, parse
 
 from nckg.store import GraphStore, write_store
-from realgraph import real_store_path
+from realgraph import real_store_path, serving
 from server import create_app
-from server.production import create_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CU32_GRAPH = "https://w3id.org/nckg/graph/doi/10.1021/jacs.0c06577"
@@ -59,21 +55,5 @@ def runner(app):
 @pytest.fixture(scope="session")
 def live_server(store_path):
     """Base URL of a waitress server on a free 127.0.0.1 port, serving the test store; stopped at teardown."""
-    server = create_server(host="127.0.0.1", port=0, store_path=store_path, threads=4)
-    thread = threading.Thread(target=server.run, name="nckg-live-server", daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.effective_port}"
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/sparql?format=turtle", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-    yield url
-    server.close()
-    server.task_dispatcher.shutdown(timeout=2)
-    thread.join(timeout=5)
+    with serving(store_path) as url:
+        yield url

@@ -25,7 +25,7 @@ from .limits import uses_keyword
 _STRING = (r"""'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\""""
            r"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\"""")
 _IRI = r"""<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"""
-_LEX = re.compile(rf"""(?P<keep>\\.|{_STRING}|{_IRI})|(?P<comment>\#[^\n]*)|(?P<space>\s+)""", re.DOTALL)
+_LEX = re.compile(rf"""(?P<keep>\\.|{_STRING}|{_IRI})|(?P<gap>(?:\s+|\#[^\n]*)+)""", re.DOTALL)
 VOLATILE = ("RAND", "NOW", "UUID", "STRUUID", "SERVICE")
 
 
