@@ -220,3 +220,13 @@ def test_cli_build_target_uploads_and_versions(oxigraph_url, uploaded, store, st
     assert handle.get().version == "second-upload"
     upload(store, gsp_url=oxigraph_url + "/store")
     assert handle.get().version == store.version
+
+
+def test_cli_query_reads_the_remote_store(oxigraph_url, uploaded, store, monkeypatch):
+    from nckg.cli import main
+
+    monkeypatch.setenv("NCKG_SPARQL_URL", oxigraph_url + "/query")
+    result = CliRunner().invoke(main, ["query", COUNT_CLUSTERS, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    expected = GraphStore.serialize(store.query(COUNT_CLUSTERS), "text/csv").decode()
+    assert result.output.replace("\r\n", "\n") == expected.replace("\r\n", "\n")

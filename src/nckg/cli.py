@@ -9,6 +9,7 @@ import click
 
 from . import config
 from .catalogue_cli import queries
+from .mappings import link_counts
 
 
 def _store_option(f):
@@ -53,6 +54,7 @@ def build(store_path: Path | None, target: str | None = None, target_protocol: s
         click.echo(f"  {n:>7}  {graph}")
     click.echo("records: " + ", ".join(f"{k} {v}" for k, v in report.coverage.items()))
     click.echo(f"quotes verified: {report.quotes_verified}")
+    click.echo("external links: " + ", ".join(f"{k} {v}" for k, v in link_counts().items()))
     click.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()))
     if target:
         _upload(report.store, target, target_protocol, target_query)
