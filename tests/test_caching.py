@@ -6,11 +6,18 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import FIXTURES, build_test_store
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
-from conftest import FIXTURES, build_test_store
 from nckg.build import swap_in
-from nckg.cache import Entry, ResultCache, cacheable, etag_for, make_key, normalise_query
+from nckg.cache import (
+    Entry,
+    ResultCache,
+    cacheable,
+    etag_for,
+    make_key,
+    normalise_query,
+)
 from server import create_app
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -95,7 +102,7 @@ def test_store_swap_changes_the_etag_and_empties_the_cache(fixture_app):
                        headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200 and after.headers["X-NCKG-Cache"] == "miss"
     assert after.headers["ETag"] != before.headers["ETag"]
-    count = lambda r: int(json.loads(r.data)["results"]["bindings"][0]["n"]["value"])  # noqa: E731
+    count = lambda r: int(json.loads(r.data)["results"]["bindings"][0]["n"]["value"])
     assert count(after) == count(before) + 1
     assert _hits(app) == 1 and len(app.extensions["nckg_cache"]) == 1  # the old version's entry is gone
 

@@ -43,7 +43,6 @@ from pyoxigraph import (
     RdfFormat,
     Store,
     Triple,
-    Variable,
     parse,
     parse_query_results,
     serialize,
@@ -51,7 +50,14 @@ from pyoxigraph import (
 
 from .limits import OPAQUE, ServiceRefused, check_services
 from .namespaces import GRAPH, OWL
-from .store import GraphStore, QueryError, QueryResult, ServiceNotAllowed, _classify_failure, _dataset_format
+from .store import (
+    GraphStore,
+    QueryError,
+    QueryResult,
+    ServiceNotAllowed,
+    _classify_failure,
+    _dataset_format,
+)
 
 BUILD_GRAPH = GRAPH + "build"  # holds `<BUILD_GRAPH> owl:versionInfo "<store version>"` after an upload
 UNVERSIONED = "remote-unversioned"
@@ -236,7 +242,7 @@ class _Rejected(Exception):
 
 def _send(request: urllib.request.Request, timeout: float) -> tuple[bytes, str]:
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - configured URL
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.read(), response.headers.get("Content-Type", "")
     except urllib.error.HTTPError as error:
         message = error.read().decode("utf-8", "replace").strip()[:2000]
