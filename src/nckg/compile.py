@@ -34,9 +34,9 @@ def literal(value) -> Literal:
     return Literal(str(value))
 
 
-def count(value: int) -> Literal:
-    """A count as xsd:integer (the ontology's ranges and the SHACL shapes bound it to >= 0)."""
-    return Literal(str(value), datatype=NamedNode(XSD + "integer"))
+def count(value: int | None) -> Literal | None:
+    """A count as xsd:integer (the ontology's ranges and the SHACL shapes bound it to >= 0); None stays None."""
+    return None if value is None else Literal(str(value), datatype=NamedNode(XSD + "integer"))
 
 
 class Emitter:
@@ -103,8 +103,7 @@ def _cluster(e: Emitter, cl: Cluster) -> None:
     e.add(node, "canonicalFormula", formula.canonical_formula(cl, ligands))
     e.add(node, "formulaComplete", cl.formula_complete)
     e.add(node, "copperAtomCount", count(cl.composition.Cu))
-    if cl.composition.hydride is not None:
-        e.add(node, "hydrideCount", count(cl.composition.hydride))
+    e.add(node, "hydrideCount", count(cl.composition.hydride))
     e.add(node, "charge", cl.charge)
     e.add(node, "variant", cl.variant)
     components = [("Cu", term("Cu"), cl.composition.Cu)]  # elements are ontology individuals (nckg:Cu, nckg:H)
@@ -125,25 +124,20 @@ def _cluster(e: Emitter, cl: Cluster) -> None:
             e.add(part, TYPE.value, term("ComponentCount"))
             e.add(part, "component", e.chemical(item.chemical))
             e.add(part, "count", count(item.count))
-    if cl.kernel:
-        kernel = NamedNode(node.value + "/kernel")
-        e.add(node, "hasKernel", kernel)
-        e.add(kernel, TYPE.value, term("Kernel"))
-        e.add(kernel, "kernelFormula", cl.kernel.formula)
-        e.add(kernel, "nuclearity", count(cl.kernel.nuclearity) if cl.kernel.nuclearity is not None else None)
-        e.add(kernel, "charge", cl.kernel.charge)
-        e.add(kernel, "hasGeometry", e.vocab(cl.kernel.geometry))
-    if cl.shell:
-        shell = NamedNode(node.value + "/shell")
-        e.add(node, "hasShell", shell)
-        e.add(shell, TYPE.value, term("Shell"))
-        e.add(shell, "kernelFormula", cl.shell.formula)
-        e.add(shell, "nuclearity", count(cl.shell.nuclearity) if cl.shell.nuclearity is not None else None)
+    for unit, prop, cls in ((cl.kernel, "hasKernel", "Kernel"), (cl.shell, "hasShell", "Shell")):
+        if unit is None:
+            continue
+        part = NamedNode(f"{node.value}/{cls.lower()}")
+        e.add(node, prop, part)
+        e.add(part, TYPE.value, term(cls))
+        e.add(part, "kernelFormula", unit.formula)
+        e.add(part, "nuclearity", count(unit.nuclearity))
+        e.add(part, "charge", getattr(unit, "charge", None))
+        e.add(part, "hasGeometry", e.vocab(getattr(unit, "geometry", None)))
     e.add(node, "coreConfiguration", e.vocab(cl.core_configuration))
     e.add(node, "hasGeometry", e.vocab(cl.geometry))
     e.add_all(node, "hasActiveSiteMotif", [term(m) for m in cl.active_site_motifs])
-    if cl.free_electrons is not None:
-        e.add(node, "statedFreeElectronCount", count(cl.free_electrons))
+    e.add(node, "statedFreeElectronCount", count(cl.free_electrons))
     derived = formula.free_electrons(cl, ligands)
     if derived is not None:
         e.add(node, "derivedFreeElectronCount", derived[0])
@@ -193,15 +187,15 @@ def _measurement(e: Emitter, m) -> None:
     e.add(node, "metric", term(m.metric))
     for field, prop in (("value", "value"), ("value_min", "valueMin"), ("value_max", "valueMax")):
         number = getattr(m, field)
-        e.add(node, prop, float(number) if number is not None else None)
+        e.add(node, prop, number)
     e.add(node, QUDT + "unit", e.unit(m.unit))
     e.add(node, "unitAsWritten", m.unit)
     e.add(node, "qualifier", m.qualifier)
     e.add(node, "method", e.vocab(m.method))
     if c := m.conditions:
-        e.add(node, "potentialVsRHE", float(c.potential_v_rhe) if c.potential_v_rhe is not None else None)
-        e.add(node, "appliedPotential", float(c.potential_v) if c.potential_v is not None else None)
-        e.add(node, "overpotential", float(c.overpotential_v) if c.overpotential_v is not None else None)
+        e.add(node, "potentialVsRHE", c.potential_v_rhe)
+        e.add(node, "appliedPotential", c.potential_v)
+        e.add(node, "overpotential", c.overpotential_v)
         e.add(node, "electrolyte", c.electrolyte)
         e.add(node, "light", c.light)
         e.add(node, "support", e.chemical(c.support))
@@ -223,7 +217,7 @@ def _comparison(e: Emitter, cmp) -> None:
     e.add(node, "worse", e.cluster_iri(cmp.worse))
     e.add(node, "comparedMetric", term(cmp.metric))
     e.add(node, "reaction", e.vocab(cmp.reaction))
-    e.add(node, "ratio", float(cmp.ratio) if cmp.ratio is not None else None)
+    e.add(node, "ratio", cmp.ratio)
     e.add(node, "ratioText", cmp.ratio_text)
     e.add(node, "structuralDifference", e.vocab(cmp.structural_difference))
     e.add(node, "explanation", cmp.explanation)
@@ -264,7 +258,7 @@ def _ligand(e: Emitter, lig) -> None:
     e.add(node, LABEL.value, lig.name)
     e.add(node, "abbreviation", lig.abbreviation)
     e.add_all(node, "bindingAtom", [term(atom) for atom in lig.binding_atoms])
-    e.add(node, "electronsWithdrawn", count(lig.electrons_withdrawn) if lig.electrons_withdrawn is not None else None)
+    e.add(node, "electronsWithdrawn", count(lig.electrons_withdrawn))
     e.add(node, "precursorMolecule", e.chemical(lig.precursor))
     e.add_all(node, SKOS + "altLabel", lig.synonyms)
     _identifiers(e, node, lig)
@@ -319,8 +313,7 @@ def _half_reaction(e: Emitter, hr) -> None:
     e.add(node, "equation", hr.equation)
     e.add(node, "equationAsWritten", hr.equation_as_written)
     e.add(node, "halfReactionProduct", e.chemical(hr.product))
-    e.add(node, "electronsTransferred", count(hr.electrons_transferred)
-          if hr.electrons_transferred is not None else None)
+    e.add(node, "electronsTransferred", count(hr.electrons_transferred))
     e.add(node, "standardPotentialVsRHE", float(hr.e0_v_rhe))
     e.evidence(node, hr)
 
@@ -334,11 +327,9 @@ def _coordination_mode(e: Emitter, mode) -> None:
     e.add(node, LABEL.value, mode.label)
     e.add(node, "ligandFamily", term(mode.ligand_family))
     e.add(node, "donorAtom", e.vocab(mode.donor_atom))
-    if mode.coppers_per_donor is not None:
-        e.add(node, "coppersPerDonor", count(mode.coppers_per_donor))
-        e.add(node, "bridgingNumber", count(mode.coppers_per_donor))
-    if mode.donors_per_copper is not None:
-        e.add(node, "donorsPerCopper", count(mode.donors_per_copper))
+    e.add(node, "coppersPerDonor", count(mode.coppers_per_donor))
+    e.add(node, "bridgingNumber", count(mode.coppers_per_donor))
+    e.add(node, "donorsPerCopper", count(mode.donors_per_copper))
     e.add(node, "hapticity", ",".join(f"η{h}" for h in mode.hapticity) if mode.hapticity else None)
     e.add(node, "bondingType", BONDING.get(mode.bonding))
     e.add(node, "ringMotif", mode.ring_motif)
