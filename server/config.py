@@ -7,7 +7,10 @@ Environment values are parsed as JSON when they are valid JSON (`NCKG_QUERY_TIME
 import os
 
 STORE_PATH = None  # None: nckg.config.store_path(), i.e. NCKG_STORE or <root>/var/store (symlink to the current build)
-STORE_IN_MEMORY = False  # copy the store into memory when (re)opening it: faster queries, more RAM
+# copy the store into memory (faster joins, more RAM, but a private writable copy): False (default: every process
+# opens the on-disk store read-only), True, or "auto" = in memory while the copies (workers + web process) fit in
+# half the available memory, the read-only on-disk store beyond (nckg.backend.resolve_in_memory)
+STORE_IN_MEMORY = False
 
 # --- query execution (/sparql): isolated worker processes -------------------------------------------------------
 QUERY_WORKERS = min(4, max(2, os.cpu_count() or 2))  # worker processes; 0 runs queries in the web process

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from flask import Flask, abort, current_app
 
 from nckg import config
-from nckg.backend import is_remote, open_handle
+from nckg.backend import is_remote, open_handle, resolve_in_memory
 from nckg.store import GraphStore, StoreHandle
 from nckg.worker import Answer, Job, WorkerPool, run_in_process
 
@@ -27,8 +27,10 @@ MAX_POOLS = 4  # distinct (store, settings) pools kept per process; tests use se
 
 def init_app(app: Flask) -> None:
     # --- backend choice (issue #10 phase 2): NCKG_SPARQL_URL selects a remote SPARQL store, see nckg.backend ---
+    path = app.config["STORE_PATH"] or config.store_path()
+    copies = max(int(app.config["QUERY_WORKERS"]), 0) + 1  # each worker and the web process hold a copy
     app.extensions["nckg_store"] = open_handle(
-        app.config["STORE_PATH"] or config.store_path(), app.config["STORE_IN_MEMORY"],
+        path, resolve_in_memory(app.config["STORE_IN_MEMORY"], path, copies),
         sparql_url=app.config.get("SPARQL_URL"), update_url=app.config.get("SPARQL_UPDATE_URL"),
         gsp_url=app.config.get("GSP_URL"), timeout=float(app.config["QUERY_TIMEOUT"]),
         version_ttl=float(app.config.get("REMOTE_VERSION_TTL", 5.0)), environ={})

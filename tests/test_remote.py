@@ -249,3 +249,16 @@ def test_cli_query_reads_the_remote_store(oxigraph_url, uploaded, store, monkeyp
     assert result.exit_code == 0, result.output
     expected = GraphStore.serialize(store.query(COUNT_CLUSTERS), "text/csv").decode()
     assert result.output.replace("\r\n", "\n") == expected.replace("\r\n", "\n")
+
+
+def test_storage_strategy_auto_follows_the_memory_budget(tmp_path):
+    from nckg.backend import IN_MEMORY_FACTOR, resolve_in_memory
+
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "data.sst").write_bytes(b"x" * 1000)
+    need = 1000 * IN_MEMORY_FACTOR * 3
+    assert resolve_in_memory("auto", tmp_path / "store", copies=3, available=int(need * 2)) is True
+    assert resolve_in_memory("auto", tmp_path / "store", copies=3, available=int(need * 2) - 10) is False
+    assert resolve_in_memory("auto", tmp_path / "missing", copies=3, available=10**12) is False
+    assert resolve_in_memory(True, tmp_path / "store", copies=3, available=0) is True
+    assert resolve_in_memory("false", tmp_path / "store", copies=3, available=10**12) is False
