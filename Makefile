@@ -9,8 +9,9 @@ PORT   ?= 5000
 
 run: install build serve
 
+# pytest exits 5 when it collected no tests: that is a failure too (make fails on any non-zero status).
 test: install
-	$(BIN)/pytest -q
+	@$(BIN)/pytest -q || { status=$$?; [ $$status -ne 5 ] || echo "pytest collected no tests: failing" >&2; exit $$status; }
 
 install: system-deps $(VENV)/.installed
 
