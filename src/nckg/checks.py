@@ -78,15 +78,15 @@ class _Checker:
             self.ref(source, loc + (j,), kind, value)
 
     def term(self, source, loc, kind: str, value) -> None:
-        if not self.vocabulary.individuals.get(kind):  # TEMPORARY: ontology vocabulary not written yet
-            return
         if value is not None and not self.vocabulary.knows(kind, value):
             known = ", ".join(sorted(self.vocabulary.individuals.get(kind, ())))
             self.errors.append(source.error(loc, f"unknown {kind.replace('_', ' ')} {value!r}; known: {known}"))
 
+    def family(self, source, loc, value: str) -> None:
+        if value not in self.vocabulary.ligand_families:
+            self.errors.append(source.error(loc, f"unknown ligand family {value!r}"))
+
     def unit(self, source, loc, value) -> None:
-        if not self.vocabulary.units:  # TEMPORARY: units module not written yet
-            return
         if value is not None and value not in self.vocabulary.units:
             self.errors.append(source.error(loc, f"unknown unit {value!r}; known: "
                                                  f"{', '.join(sorted(self.vocabulary.units))}"))
@@ -147,7 +147,7 @@ def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = T
         loc = ("relations", i)
         c.ref(s, loc + ("subject",), "clusters", rel.subject)
         c.ref(s, loc + ("object",), "clusters", rel.object)
-        if vocabulary.relations and rel.predicate not in vocabulary.relations:
+        if rel.predicate not in vocabulary.relations:
             c.errors.append(s.error(loc + ("predicate",), f"unknown relation {rel.predicate!r}"))
     for s, i, app in registry.records("applications"):
         c.ref(s, ("applications", i, "cluster"), "clusters", app.cluster)
@@ -157,18 +157,14 @@ def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = T
         c.term(s, ("characterisations", i, "method"), "characterisation_method", ch.method)
     for s, i, lig in registry.records("ligands"):
         loc = ("ligands", i)
-        if vocabulary.ligand_families and lig.family not in vocabulary.ligand_families:
-            c.errors.append(s.error(loc + ("family",), f"unknown ligand family {lig.family!r}"))
+        c.family(s, loc + ("family",), lig.family)
         c.ref(s, loc + ("precursor",), "chemicals", lig.precursor)
         c.refs(s, loc + ("coordination_modes",), "coordination_modes", lig.coordination_modes)
     for s, i, hr in registry.records("half_reactions"):
         c.ref(s, ("half_reactions", i, "product"), "chemicals", hr.product)
         c.term(s, ("half_reactions", i, "reaction"), "reaction", hr.reaction)
     for s, i, mode in registry.records("coordination_modes"):
-        if vocabulary.ligand_families and mode.ligand_family not in vocabulary.ligand_families:
-            c.errors.append(s.error(("coordination_modes", i, "ligand_family"),
-                                    f"unknown ligand family {mode.ligand_family!r}"))
-    for s, i, mode in registry.records("coordination_modes"):
+        c.family(s, ("coordination_modes", i, "ligand_family"), mode.ligand_family)
         c.ref(s, ("coordination_modes", i, "broader"), "coordination_modes", mode.broader)
     for s, i, p in registry.records("perspectives"):
         for field, kind in (("core_configurations", "core_configuration"),
@@ -176,8 +172,7 @@ def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = T
             for j, name in enumerate(getattr(p, field)):
                 c.term(s, ("perspectives", i, field, j), kind, name)
         for j, family in enumerate(p.ligand_families):
-            if vocabulary.ligand_families and family not in vocabulary.ligand_families:
-                c.errors.append(s.error(("perspectives", i, "ligand_families", j), f"unknown ligand family {family!r}"))
+            c.family(s, ("perspectives", i, "ligand_families", j), family)
     for s, i, note in registry.records("synthesis_methods"):
         c.term(s, ("synthesis_methods", i, "id"), "synthesis_method", note.id)
     if verify_quotes:
