@@ -78,18 +78,25 @@ def _upload(store_path: Path, target: str, protocol: str, query_url: str | None)
                f"(version {store.version})")
 
 
+def _checked_sources():
+    """The checked data sources, or exit listing every problem with file and line."""
+    from .build import load_sources
+    from .sources import DataError
+
+    try:
+        return load_sources()
+    except DataError as exc:
+        _fail(f"{len(exc.errors)} problem(s):\n{exc}")
+
+
 @main.command()
 def validate() -> None:
     """Check the data sources (schema, references, vocabulary, quotes, SHACL) without building."""
-    from .build import BuildError, check_shapes, load_sources, rdflib_graph
+    from .build import BuildError, check_shapes, rdflib_graph
     from .compile import compile_all
-    from .sources import DataError
     from .vocabulary import load_vocabulary
 
-    try:
-        registry = load_sources()
-    except DataError as exc:
-        _fail(f"{len(exc.errors)} problem(s):\n{exc}")
+    registry = _checked_sources()
     try:
         check_shapes(rdflib_graph(compile_all(registry, load_vocabulary())))
     except BuildError as exc:
@@ -100,15 +107,10 @@ def validate() -> None:
 @main.command()
 def stats() -> None:
     """Coverage of the curated data: records per kind and per review section, quotes verified."""
-    from .build import coverage, load_sources, quote_count
-    from .sources import DataError
-
-    try:
-        registry = load_sources()
-    except DataError as exc:
-        _fail(f"{len(exc.errors)} problem(s):\n{exc}")
+    from .build import coverage, quote_count
     from .stats import by_section
 
+    registry = _checked_sources()
     click.echo("records: " + ", ".join(f"{k} {v}" for k, v in coverage(registry).items()))
     click.echo(f"quotes verified: {quote_count(registry)}")
     for section, kinds in by_section(registry).items():
