@@ -326,7 +326,7 @@ def measure(name: str, bodies: list[str], kind: str, servers: dict[str, Server],
     entry["duration"] = args.duration
     mode = "fixed" if args.repeat else "nonce"
     # wrk counts only the requests that end inside its window: for slow queries use the closed-loop Python client
-    entry["client"] = "wrk" if slowest <= args.wrk_below else "python"
+    entry["client"] = "wrk" if slowest <= args.wrk_below and kind != "mix" else "python"
     for server in servers.values():
         server.ensure_alive()
         if entry["client"] == "wrk":
@@ -512,6 +512,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--light", type=int, default=3, help="... and N lighter ones (-1: all)")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--mix-only", action="store_true", help="with --clusters 0: only the round-robin mix")
     parser.add_argument("--merge", action="store_true",
                         help="keep the other queries of the latest <label> JSON (re-measure some with --only)")
     parser.add_argument("--store-dir", type=Path, default=ROOT / "var" / "bench")
@@ -581,7 +582,7 @@ def main(argv: list[str] | None = None) -> dict:
         if args.clusters == 0:  # the curated graph: one round-robin mix of every query, repeated texts
             mix = [catalogue[n] for n in ox] + list(heavy.values()) + [texts[0] for texts in light.values()]
             results.append(measure(f"mix of {len(mix)} queries round-robin", mix, "mix", servers, args))
-        for name, texts, kind in plan:
+        for name, texts, kind in ([] if args.mix_only else plan):
             results.append(measure(name, texts, kind, servers, args))
             results[-1]["catalogue"] = name in catalogue
             report(False)
