@@ -31,20 +31,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-NCKG = "https://w3id.org/nckg/ontology#"
-SYN = "https://w3id.org/nckg/resource/synthetic/"
-SYN_GRAPH = "https://w3id.org/nckg/graph/synthetic/"
-REVIEW = "https://doi.org/10.1007/s40820-024-01555-6"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-DCTERMS = "http://purl.org/dc/terms/"
-BIBO = "http://purl.org/ontology/bibo/"
-FABIO = "http://purl.org/spar/fabio/"
-QUDT = "http://qudt.org/schema/qudt/"
-UNIT = "http://qudt.org/vocab/unit/"
+from nckg.namespaces import (BIBO, DCTERMS, FABIO, GRAPH, NCKG, NCKR, PREFIXES, PROV, QUDT, RDF, RDFS, REVIEW_DOI, SKOS,
+                             XSD)
+
+SYN = NCKR + "synthetic/"
+SYN_GRAPH = GRAPH + "synthetic/"
+REVIEW = "https://doi.org/" + REVIEW_DOI
+UNIT = PREFIXES["unit"]
 DOI_PREFIX = "10.5555/nckg-synthetic-"
 
 # QUDT unit IRIs per notation, as ontology/imports/qudt.ttl maps them.
@@ -667,6 +660,31 @@ def tree_rss_mib(pid: int, field: str = "VmRSS") -> float:
     return sum(rss_mib(p, field) for p in descendants(pid))
 
 
+def _stream_synthetic(store, clusters: int, seed: int, time_limit: float | None, progress: Path | None):
+    """Run the generator in a child process writing into a FIFO that the store's bulk loader reads.
+    Returns (generator exit code, its counts, its sampled peak RSS in MiB)."""
+    from pyoxigraph import RdfFormat  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="nckg-gen-") as tmp:
+        fifo = Path(tmp) / "synthetic.nq"
+        counts_file = Path(tmp) / "counts.json"
+        os.mkfifo(fifo)
+        cmd = [sys.executable, "-m", "bench.generate", "--clusters", str(clusters), "--seed", str(seed),
+               "--out", str(fifo), "--counts", str(counts_file)]
+        if time_limit:
+            cmd += ["--time-limit", str(time_limit)]
+        if progress:
+            cmd += ["--progress", str(progress)]
+        child = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parent.parent)
+        with RssSampler([child.pid]) as generator_rss:
+            try:
+                store.bulk_load(path=str(fifo), format=RdfFormat.N_QUADS)
+            finally:
+                returncode = child.wait()
+        counts = json.loads(counts_file.read_text()) if counts_file.exists() else {}
+    return returncode, counts, generator_rss.peak_mib
+
+
 def load(store_path: Path, clusters: int, seed: int = 10, extra_nquads: list[Path] = (), *,
          time_limit: float | None = None, progress: Path | None = None) -> dict:
     """Generate `clusters` synthetic clusters in a child process and stream them through a FIFO into pyoxigraph's
@@ -684,38 +702,26 @@ def load(store_path: Path, clusters: int, seed: int = 10, extra_nquads: list[Pat
     for path in extra_nquads:
         store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
         extra_quads += sum(1 for _ in open(path, encoding="utf-8"))
-    with tempfile.TemporaryDirectory(prefix="nckg-gen-") as tmp:
-        fifo = Path(tmp) / "synthetic.nq"
-        counts_file = Path(tmp) / "counts.json"
-        os.mkfifo(fifo)
-        cmd = [sys.executable, "-m", "bench.generate", "--clusters", str(clusters), "--seed", str(seed),
-               "--out", str(fifo), "--counts", str(counts_file)]
-        if time_limit:
-            cmd += ["--time-limit", str(time_limit)]
-        if progress:
-            cmd += ["--progress", str(progress)]
-        child = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parent.parent)
-        with RssSampler([os.getpid()]) as loader_rss, RssSampler([child.pid]) as generator_rss:
-            try:
-                store.bulk_load(path=str(fifo), format=RdfFormat.N_QUADS)
-            finally:
-                returncode = child.wait()
-            loaded = time.perf_counter()
-            store.flush()
-            store.optimize()
-        counts = json.loads(counts_file.read_text()) if counts_file.exists() else {}
+    returncode, counts = 0, {"clusters": 0, "quads": 0}
+    with RssSampler([os.getpid()]) as loader_rss:
+        generator_peak = 0.0
+        if clusters > 0:  # (0: the curated graph alone, no synthetic registry either)
+            returncode, counts, generator_peak = _stream_synthetic(store, clusters, seed, time_limit, progress)
+        loaded = time.perf_counter()
+        store.flush()
+        store.optimize()
     del store
     finished = time.perf_counter()
     quads = counts.get("quads", 0) + extra_quads
     seconds = finished - started
     return {
         "store": str(store_path), "clusters": counts.get("clusters", 0), "requested_clusters": clusters, "seed": seed,
-        "complete": returncode == 0 and counts.get("clusters") == clusters,
+        "complete": returncode == 0 and counts.get("clusters", 0) == max(clusters, 0),
         "generator_returncode": returncode, "quads": quads, "synthetic_quads": counts.get("quads"),
         "extra_quads": extra_quads, "counts": counts,
         "seconds_load": round(loaded - started, 2), "seconds_total": round(seconds, 2),
         "quads_per_second": round(quads / seconds) if seconds else None,
-        "peak_rss_mib": {"loader_sampled": round(loader_rss.peak_mib, 1), "generator_sampled": round(generator_rss.peak_mib, 1),
+        "peak_rss_mib": {"loader_sampled": round(loader_rss.peak_mib, 1), "generator_sampled": round(generator_peak, 1),
                          **peak_rss_mib()},
         "store_bytes": sum(f.stat().st_size for f in store_path.rglob("*") if f.is_file()),
     }
