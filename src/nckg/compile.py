@@ -93,7 +93,7 @@ OXIDATION_STATES = {"Cu(0)": "Cu0", "Cu(I)": "CuI", "Cu(II)": "CuII"}
 
 
 def _cluster(e: Emitter, cl: Cluster) -> None:
-    ligands = {key: rec for key, (_, rec) in e.registry.ligands.items()}
+    ligands = e.registry.ligand_records
     node = e.cluster_iri(cl.id)
     e.add(node, TYPE.value, term("CopperNanocluster"))
     written = quotes.plain(cl.formula_as_written)  # as printed, minus the extraction's LaTeX markup
@@ -339,7 +339,7 @@ def _coordination_mode(e: Emitter, mode) -> None:
 
 def _cite(e: Emitter, node, record) -> None:
     """nckg:citesReference to the publication of each review reference number the record cites."""
-    by_number = {rec.ref: doi for doi, (_, rec) in e.registry.publications.items() if rec.ref}
+    by_number = e.registry.doi_by_reference
     e.add_all(node, "citesReference", [doi_iri(by_number[r]) for r in record.cited() if r in by_number])
 
 

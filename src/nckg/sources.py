@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
@@ -137,6 +138,16 @@ class Registry:
     syntheses: dict = field(default_factory=dict)
     coordination_modes: dict = field(default_factory=dict)
     publications: dict = field(default_factory=dict)
+
+    @cached_property
+    def ligand_records(self) -> dict:
+        """Ligand id -> Ligand record (without the file it came from)."""
+        return {key: record for key, (_, record) in self.ligands.items()}
+
+    @cached_property
+    def doi_by_reference(self) -> dict[int, str]:
+        """Review reference number -> DOI of that reference."""
+        return {record.ref: doi for doi, (_, record) in self.publications.items() if record.ref}
 
     def records(self, kind: str) -> Iterator[tuple[SourceFile, int, object]]:
         """(file, index, record) for every record of a kind (a DataFile field name)."""
