@@ -42,6 +42,14 @@ def _warm(pool, timeout: float) -> None:
         thread.join()
 
 
+def wsgi_app():
+    """The app with the benchmark settings over $NCKG_STORE, for other WSGI servers (bench/hotpath.py runs it under
+    granian: `granian --interface wsgi --factory bench.serve_nckg:wsgi_app`)."""
+    from server import create_app  # noqa: PLC0415
+
+    return create_app({"STORE_PATH": os.environ["NCKG_STORE"], **BENCH_SETTINGS})
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--store", required=True)

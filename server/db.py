@@ -13,7 +13,7 @@ from collections import OrderedDict
 
 from flask import Flask, abort, current_app
 
-from nckg import config
+from nckg import config, pages
 from nckg.backend import is_remote, open_handle, resolve_in_memory
 from nckg.store import GraphStore, StoreHandle
 from nckg.worker import Answer, Job, WorkerPool, run_in_process
@@ -74,6 +74,25 @@ def get_pool(app: Flask | None = None) -> WorkerPool | None:
         else:
             _POOLS.move_to_end(key)
     return pool
+
+
+def warm(app: Flask, wait: float | None = None) -> None:
+    """Start the query workers (waiting up to `wait` s for them when given) and compute the per-version page data
+    (landing counts, cluster table, labels: nckg.pages.warm) in a background thread, so that neither the first
+    query nor the first visitor pays for them."""
+    pool = get_pool(app)
+    if pool is not None:
+        pool.start()
+        if wait and not pool.wait_ready(timeout=wait):
+            app.logger.warning("query workers not ready yet; queries will wait for them")
+    threading.Thread(target=_warm_pages, args=(app,), daemon=True, name="nckg-warm-pages").start()
+
+
+def _warm_pages(app: Flask) -> None:
+    try:
+        pages.warm(app.extensions["nckg_store"].get())
+    except Exception:  # noqa: BLE001 - no store yet, or a remote one that is down: pages compute on demand
+        app.logger.warning("could not precompute the page data", exc_info=True)
 
 
 def run_query(job: Job) -> Answer:

@@ -36,19 +36,24 @@ def _start() -> None:
     request_id()
 
 
-def _headers(response: Response) -> Response:
-    config = current_app.config
-    headers = response.headers
-    headers["X-Request-ID"] = request_id()
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", config["REFERRER_POLICY"])
-    headers.setdefault("Cross-Origin-Resource-Policy", "cross-origin")
+def _static_headers(config) -> tuple[tuple[str, str], ...]:
+    """The security headers every response gets unless the view set them."""
+    headers = [("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+               ("Referrer-Policy", config["REFERRER_POLICY"]), ("Cross-Origin-Resource-Policy", "cross-origin")]
     if config["CONTENT_SECURITY_POLICY"]:
-        headers.setdefault("Content-Security-Policy", config["CONTENT_SECURITY_POLICY"])
+        headers.append(("Content-Security-Policy", config["CONTENT_SECURITY_POLICY"]))
     if config["HSTS_SECONDS"]:
-        headers.setdefault("Strict-Transport-Security", f"max-age={int(config['HSTS_SECONDS'])}")
-    if response.status_code == 503 and "Retry-After" not in headers:
+        headers.append(("Strict-Transport-Security", f"max-age={int(config['HSTS_SECONDS'])}"))
+    return tuple(headers)
+
+
+def _headers(response: Response) -> Response:
+    headers = response.headers
+    static = _static_headers(current_app.config)
+    present = {name.lower() for name, _ in headers.items()}  # one pass, not one scan per header
+    headers["X-Request-ID"] = request_id()
+    headers.extend([(name, value) for name, value in static if name.lower() not in present])
+    if response.status_code == 503 and "retry-after" not in present:
         headers["Retry-After"] = "5"
     return response
 

@@ -11,12 +11,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import wraps
 from threading import Lock
 from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, RdfFormat, Triple, serialize
 
 from .namespaces import BIBO, DCTERMS, GRAPH, NCKG, NCKR, OWL, PREFIXES, RDF, RDFS, REVIEW_DOI, SKOS, XSD
+from .remote import UNVERSIONED
 from .store import GRAPH_FORMATS, GraphStore, query_text
 
 INFERRED_GRAPH = GRAPH + "inferred"
@@ -170,23 +172,43 @@ class Labels:
         return Term(iri, "iri", label=self(iri)) if iri else None
 
 
-_labels_cache: dict[tuple, Labels] = {}
-_labels_lock = Lock()
+_per_version: dict[tuple, Any] = {}
+_per_version_lock = Lock()
 
 
+def per_version(function):
+    """Memoise a whole-graph computation `function(store)` per store version: a built store never changes, so the
+    landing counts, the cluster table and the label map are computed once per version and process (the first
+    call pays; `warm` pays it at start). At 100 k clusters the cluster table alone takes seconds."""
+
+    @wraps(function)
+    def memoised(store: GraphStore):
+        if not store.version or store.version == UNVERSIONED:  # an in-memory or unmarked remote store may change
+            return function(store)
+        key = (function.__qualname__, id(store.store), store.version)
+        if key not in _per_version:
+            value = function(store)
+            with _per_version_lock:
+                if len(_per_version) > 32:  # old versions and test stores
+                    _per_version.clear()
+                _per_version[key] = value
+        return _per_version[key]
+
+    return memoised
+
+
+@per_version
 def labels(store: GraphStore) -> Labels:
-    """The label map of a store, computed once per store version."""
-    key = (id(store.store), store.version)
-    cached = _labels_cache.get(key)
-    if cached is None:
-        rows = [(r["term"].value, r["property"].value, r["label"].value, r["lang"].value if r["lang"] else "")
-                for r in store.run("page-labels")]
-        cached = Labels(rows)
-        with _labels_lock:
-            if len(_labels_cache) > 8:
-                _labels_cache.clear()
-            _labels_cache[key] = cached
-    return cached
+    """The label map of a store."""
+    return Labels([(r["term"].value, r["property"].value, r["label"].value, r["lang"].value if r["lang"] else "")
+                   for r in store.run("page-labels")])
+
+
+def warm(store: GraphStore) -> None:
+    """Compute the per-version whole-graph results now (a server calls this at start, off the request path)."""
+    labels(store)
+    counts(store)
+    cluster_table(store)
 
 
 def _rows(result: QuerySolutions, lab: Labels) -> list[dict[str, Term | None]]:
@@ -209,6 +231,7 @@ COUNT_ORDER = ("clusters", "ligands", "chemicals", "syntheses", "measurements", 
                "coordination modes", "publications", "quotes", "triples", "named graphs")
 
 
+@per_version
 def counts(store: GraphStore) -> dict[str, int]:
     """What the graph holds: records per kind, triples and named graphs (always every key, 0 when absent)."""
     found = {r["kind"].value: int(r["count"].value) for r in store.run("page-counts")}
@@ -226,6 +249,7 @@ CLUSTER_COLUMNS = (
 )
 
 
+@per_version
 def cluster_table(store: GraphStore) -> list[dict[str, Any]]:
     """Every cluster (page-clusters.rq) as a flat row: plain values for the table, CSV and JSON."""
     lab = labels(store)

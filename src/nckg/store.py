@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Collection, Iterable, Mapping
 from functools import cache
@@ -116,7 +117,16 @@ def query_text(name: str) -> str:
 
 
 def current_version(path: str | Path) -> str:
-    """Name of the directory `path` resolves to (a build swaps the `var/store` symlink to a new version)."""
+    """Name of the directory `path` resolves to (a build swaps the `var/store` symlink to a new version).
+
+    Called on every query: a symlink to a plain directory costs one readlink + one lstat; anything else (a plain
+    directory, a chain of links) takes the full resolution."""
+    try:
+        target = os.path.join(os.path.dirname(path), os.readlink(path))
+        if not os.path.islink(target):
+            return os.path.basename(os.path.normpath(target))
+    except OSError:  # not a symlink (or gone): resolve below
+        pass
     return Path(path).resolve().name
 
 

@@ -1,0 +1,135 @@
+"""Production serving beyond the default waitress process (issue #10): granian with several HTTP processes, the
+per-version page data, and the cheap store-version check every query makes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode, Quad
+
+from nckg import pages
+from nckg.namespaces import NCKG, RDF
+from nckg.store import GraphStore, current_version
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNT_CLUSTERS = f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a <{NCKG}CopperNanocluster> }}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _worker_pids(store: Path) -> set[int]:
+    """Query worker processes (python -m nckg.worker) serving `store`, from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"nckg.worker" in argv and str(store).encode() in argv:
+                found.add(int(entry.name))
+    return found
+
+
+def _get(url: str, timeout: float = 10) -> tuple[int, dict, bytes]:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.status, dict(response.headers.items()), response.read()
+
+
+def test_granian_serves_with_two_http_processes_and_stops_cleanly(store_path, store):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "server", "--server", "granian", "--workers", "2", "--threads",
+                             "2", "--port", str(port), "--store", str(store_path)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": COUNT_CLUSTERS})
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+            try:
+                status, headers, body = _get(url + "&format=json")
+                break
+            except (OSError, urllib.error.HTTPError):
+                assert time.monotonic() < deadline, "granian did not answer within 60 s"
+                time.sleep(0.2)
+        assert status == 200
+        expected = int(next(iter(store.query(COUNT_CLUSTERS)))["n"].value)
+        assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == expected > 0
+        headers = {k.lower(): v for k, v in headers.items()}
+        assert headers["server"] == "granian" and headers["x-content-type-options"] == "nosniff"
+        assert "x-request-id" in headers and headers["server-timing"].startswith("query;dur=")
+        # a bad query is still the parser's 400, a page still renders: the same app behind another server
+        with pytest.raises(urllib.error.HTTPError) as bad:
+            _get(f"http://127.0.0.1:{port}/sparql?query=SELEC")
+        assert bad.value.code == 400
+        status, _, page = _get(f"http://127.0.0.1:{port}/clusters?format=json")
+        assert status == 200 and len(json.loads(page)["clusters"]) == expected
+        deadline = time.monotonic() + 30
+        while len(_worker_pids(store_path)) < 2 and time.monotonic() < deadline:  # each HTTP process: its pool
+            time.sleep(0.2)
+        assert len(_worker_pids(store_path)) >= 2
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            pytest.fail("granian did not stop within 30 s of SIGTERM")
+    deadline = time.monotonic() + 15
+    while _worker_pids(store_path) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _worker_pids(store_path), "query workers outlived the server"
+
+
+def test_workers_need_granian():
+    run = subprocess.run([sys.executable, "-m", "server", "--workers", "2"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 2 and "--workers needs --server granian" in run.stderr
+
+
+def test_page_data_is_computed_once_per_store_version(store_path):
+    first, second = GraphStore.open(store_path), GraphStore.open(store_path)
+    assert pages.cluster_table(first) is pages.cluster_table(first)
+    assert pages.counts(first) is pages.counts(first)
+    assert pages.counts(second) == pages.counts(first)  # another open store: its own entry, same values
+
+
+def test_page_data_of_an_unversioned_store_follows_its_changes():
+    store = GraphStore.from_quads([])
+    before = pages.counts(store)["clusters"]
+    store.store.add(Quad(NamedNode("https://example.org/cu1"), NamedNode(RDF + "type"),
+                         NamedNode(NCKG + "CopperNanocluster"),
+                         NamedNode("https://w3id.org/nckg/graph/doi/10.1/x")))
+    assert pages.counts(store)["clusters"] == before + 1
+
+
+def test_current_version_follows_the_symlink_swap(tmp_path):
+    for name in ("store-a", "store-b", "store-c"):
+        (tmp_path / name).mkdir()
+    link = tmp_path / "store"
+    link.symlink_to("store-a")
+    assert current_version(link) == "store-a"
+    (tmp_path / "next").symlink_to("store-b")
+    os.replace(tmp_path / "next", link)  # what nckg.build does
+    assert current_version(link) == "store-b"
+    (tmp_path / "hop").symlink_to(tmp_path / "store-c")  # a chain of links, absolute target
+    link.unlink()
+    link.symlink_to("hop")
+    assert current_version(link) == "store-c"
+    assert current_version(tmp_path / "store-a") == "store-a"  # a plain directory
