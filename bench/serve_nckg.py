@@ -9,8 +9,7 @@ the comparison with oxigraph unfair or impossible (each can be put back with --s
 - RESULT_ROW_LIMIT=0: answers are not cut at 10,000 rows (oxigraph never cuts; both must return the same rows);
 - QUERY_TIMEOUT=150, QUERY_QUEUE_TIMEOUT=150: like `oxigraph --timeout-s 150`; with the production 10 s queue
   timeout, 8 concurrent heavy requests on 2 workers get 503 instead of an answer;
-- WORKER_MEMORY_LIMIT_MB=0 with --in-memory (an in-memory copy of 100 k clusters exceeds the 2 GiB default cap);
-- WORKER_STARTUP_TIMEOUT=1800 (copying a large store into memory takes minutes).
+The worker memory cap and start-up timeout keep their production "auto" values, sized on the store (nckg.backend).
 
 Prints one JSON line when the workers are ready (port, seconds to start them, RSS of the process tree), then serves
 until terminated."""
@@ -24,8 +23,7 @@ import signal
 import sys
 import time
 
-BENCH_SETTINGS = {"RESULT_ROW_LIMIT": 0, "QUERY_TIMEOUT": 150.0, "QUERY_QUEUE_TIMEOUT": 150.0,
-                  "WORKER_STARTUP_TIMEOUT": 1800.0}
+BENCH_SETTINGS = {"RESULT_ROW_LIMIT": 0, "QUERY_TIMEOUT": 150.0, "QUERY_QUEUE_TIMEOUT": 150.0}
 
 
 def _warm(pool, timeout: float) -> None:
@@ -67,7 +65,7 @@ def main(argv: list[str] | None = None) -> None:
 
     config = {"STORE_PATH": args.store, **BENCH_SETTINGS}
     if args.in_memory:
-        config.update(STORE_IN_MEMORY=True, WORKER_MEMORY_LIMIT_MB=0)
+        config["STORE_IN_MEMORY"] = True
     for item in args.set:
         name, _, value = item.partition("=")
         config[name] = json.loads(value)
@@ -83,11 +81,11 @@ def main(argv: list[str] | None = None) -> None:
             pool = None
         if pool is None:
             app.extensions["nckg_store"].get()
-        elif not pool.wait_ready(timeout=float(app.config.get("WORKER_STARTUP_TIMEOUT", 1800))):
+        elif not pool.wait_ready(timeout=pool.startup_timeout):
             sys.exit("query workers did not start")
         else:
             workers = pool.size
-            _warm(pool, float(app.config.get("WORKER_STARTUP_TIMEOUT", 1800)))
+            _warm(pool, pool.startup_timeout)
     opened = time.perf_counter() - started
     server = create_server(host=args.host, port=args.port, threads=args.threads, app=app)
     signal.signal(signal.SIGTERM, lambda *_: (server.close(), sys.exit(0)))

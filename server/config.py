@@ -17,9 +17,11 @@ QUERY_WORKERS = min(4, max(2, os.cpu_count() or 2))  # worker processes; 0 runs 
 #   (development only: no timeout, no crash isolation)
 QUERY_TIMEOUT = 30.0  # seconds a query may run; then its worker is killed and replaced, the client gets 504
 QUERY_QUEUE_TIMEOUT = 10.0  # seconds a request waits for a free worker before 503 (with Retry-After)
-WORKER_MEMORY_LIMIT_MB = 2048  # address-space cap of each worker (0: none); a query over it ends with 503
+WORKER_MEMORY_LIMIT_MB = "auto"  # address-space cap of each worker in MiB (0: none); a query over it ends with 503.
+#   "auto": 2048 over the on-disk store; with STORE_IN_MEMORY, 2048 + 3.5 x the store's size (nckg.backend)
 WORKER_NETWORK_ISOLATION = True  # workers drop network access (new network namespace) when SERVICE_ALLOWLIST is empty
-WORKER_STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to start
+WORKER_STARTUP_TIMEOUT = "auto"  # seconds a new worker may take to start; "auto": 120, or with STORE_IN_MEMORY
+#   three times the expected copy time of the store (~70 MiB/s measured), whichever is longer
 
 # --- limits ----------------------------------------------------------------------------------------------------
 RESULT_ROW_LIMIT = 10000  # solutions / triples per /sparql answer; beyond: cut, `X-NCKG-Truncated: true` (0: no cap)

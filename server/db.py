@@ -14,7 +14,7 @@ from collections import OrderedDict
 from flask import Flask, abort, current_app
 
 from nckg import config, pages
-from nckg.backend import is_remote, open_handle, resolve_in_memory
+from nckg.backend import is_remote, open_handle, resolve_in_memory, worker_memory_mb, worker_startup_timeout
 from nckg.store import GraphStore, StoreHandle
 from nckg.worker import Answer, Job, WorkerPool, run_in_process
 
@@ -62,13 +62,15 @@ def get_pool(app: Flask | None = None) -> WorkerPool | None:
     if is_remote(handle):  # issue #10 phase 2: a remote store runs its own queries (HTTP timeout = QUERY_TIMEOUT)
         return None
     isolate = bool(app.config["WORKER_NETWORK_ISOLATION"]) and not allowed_services(app)
-    key = (str(handle.path), handle.in_memory, size, isolate, int(app.config["WORKER_MEMORY_LIMIT_MB"]))
+    memory, startup = app.config["WORKER_MEMORY_LIMIT_MB"], app.config["WORKER_STARTUP_TIMEOUT"]
+    key = (str(handle.path), handle.in_memory, size, isolate, str(memory), str(startup))
     with _POOLS_LOCK:
         pool = _POOLS.get(key)
-        if pool is None:
-            pool = _POOLS[key] = WorkerPool(handle.path, size=size, in_memory=handle.in_memory,
-                                            isolate_network=isolate, memory_mb=key[4],
-                                            startup_timeout=float(app.config["WORKER_STARTUP_TIMEOUT"]))
+        if pool is None:  # "auto" settings are sized on the store as it is now (nckg.backend)
+            pool = _POOLS[key] = WorkerPool(
+                handle.path, size=size, in_memory=handle.in_memory, isolate_network=isolate,
+                memory_mb=worker_memory_mb(memory, handle.path, handle.in_memory),
+                startup_timeout=worker_startup_timeout(startup, handle.path, handle.in_memory))
             while len(_POOLS) > MAX_POOLS:
                 _POOLS.popitem(last=False)[1].close()
         else:

@@ -37,7 +37,8 @@ def create_server(*, host: str = "127.0.0.1", port: int = 8000, store_path: str 
         raise RuntimeError("refusing to serve with DEBUG on: the debugger would run code for anyone")
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a failure answers 500 without a traceback
     if warm:
-        db.warm(app, wait=float(app.config["WORKER_STARTUP_TIMEOUT"]))
+        pool = db.get_pool(app)
+        db.warm(app, wait=pool.startup_timeout if pool is not None else None)
     body_limit = int(app.config.get("MAX_CONTENT_LENGTH") or 1024 * 1024)
     settings = {"ident": "nckg", "expose_tracebacks": False, "max_request_body_size": body_limit + 64 * 1024,
                 "max_request_header_size": 256 * 1024, "channel_timeout": 120, "connection_limit": 200,

@@ -19,6 +19,7 @@ import pytest
 from pyoxigraph import NamedNode, Quad
 
 from nckg import pages
+from nckg.backend import worker_memory_mb, worker_startup_timeout
 from nckg.namespaces import NCKG, RDF
 from nckg.store import GraphStore, current_version
 
@@ -133,3 +134,37 @@ def test_current_version_follows_the_symlink_swap(tmp_path):
     link.symlink_to("hop")
     assert current_version(link) == "store-c"
     assert current_version(tmp_path / "store-a") == "store-a"  # a plain directory
+
+
+def _sparse_store(directory: Path, mib: int) -> Path:
+    """A directory that looks `mib` MiB big to nckg.backend.store_bytes (a sparse file: no disk used)."""
+    directory.mkdir()
+    with open(directory / "000001.sst", "wb") as handle:
+        handle.truncate(mib * 2**20)
+    return directory
+
+
+def test_worker_settings_are_sized_on_the_store(tmp_path):
+    small, large = _sparse_store(tmp_path / "small", 10), _sparse_store(tmp_path / "large", 10 * 1024)
+    assert worker_memory_mb("auto", small, in_memory=False) == 2048 == worker_memory_mb("auto", large, False)
+    assert worker_memory_mb("auto", small, in_memory=True) == 2048 + 35
+    assert worker_memory_mb("auto", large, in_memory=True) == 2048 + 35 * 1024
+    assert worker_memory_mb(0, large, True) == 0 and worker_memory_mb("4096", large, True) == 4096
+    assert worker_startup_timeout("auto", large, in_memory=False) == 120.0
+    assert worker_startup_timeout("auto", small, in_memory=True) == 120.0
+    assert worker_startup_timeout("auto", large, in_memory=True) == pytest.approx(3 * 10 * 1024 / 70)
+    assert worker_startup_timeout(15, large, True) == 15.0
+
+
+def test_the_app_pool_gets_the_sized_memory_cap(store_path):
+    from server import create_app
+    from server.db import get_pool
+
+    expected = worker_memory_mb("auto", store_path, in_memory=True)
+    app = create_app({"STORE_PATH": str(store_path), "STORE_IN_MEMORY": True, "QUERY_WORKERS": 1})
+    pool = get_pool(app)
+    try:
+        assert expected > 2048 and pool.argv[pool.argv.index("--memory-mb") + 1] == str(expected)
+        assert pool.startup_timeout == 120.0
+    finally:
+        pool.close()
