@@ -13,7 +13,7 @@ One run, one store (the 10 k synthetic store of bench/run.py, built if missing),
 2. **HTTP throughput** with wrk at --connections over loopback, every server on the same store, ratio to
    `oxigraph serve-read-only`: the bare WSGI app of bench/bare_wsgi.py (the ceiling of any Python HTTP path: no
    Flask, no safety) under waitress and under granian (1 and 2 processes), and nckg's app under waitress (the
-   production server) and under granian.
+   default production server) and under granian (1 and 2 processes).
 
 Writes bench/results/hotpath.json and hotpath.md."""
 
@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import pstats
-import shutil
 import signal
 import sys
 import time
@@ -39,7 +38,8 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import adhoc  # noqa: E402
-from bench.run import BIN, ROOT, Server, build_store, cluster_iris, free_port, geomean, label_of, wrk  # noqa: E402
+from bench.run import (  # noqa: E402
+    BIN, ROOT, Server, build_store, cluster_iris, free_port, geomean, granian_cmd, label_of, wrk)
 
 ACCEPT = "application/sparql-results+json"
 
@@ -141,50 +141,38 @@ def in_process(store: Path, texts: list[str], requests: int) -> dict:
 
 # -- part 2: HTTP throughput -------------------------------------------------------------------------------------
 def http_servers(store: Path) -> dict[str, tuple[list[str], str, dict]]:
-    """name -> (command, path of the query URL, extra environment)."""
-    granian = shutil.which("granian", path=str(BIN)) or shutil.which("granian")
-    waitress = str(BIN / "waitress-serve")
-    bare_env, nckg_env = {"BARE_STORE": str(store)}, {"NCKG_STORE": str(store)}
-    servers = {"oxigraph": ([str(BIN / "oxigraph"), "serve-read-only", "--location", str(store), "--bind",
-                             "127.0.0.1:{port}", "--union-default-graph"], "/query", {}),
-               "bare WSGI, waitress 8 threads": ([waitress, "--listen=127.0.0.1:{port}", "--threads=8",
-                                                  "bench.bare_wsgi:app"], "/sparql", bare_env)}
-    if granian:
-        for n in (1, 2):
-            servers[f"bare WSGI, granian {n} process{'es' if n > 1 else ''}"] = (
-                [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", "{port}", "--workers", str(n),
-                 "bench.bare_wsgi:app"], "/sparql", bare_env)
-    servers["nckg, waitress 8 threads (production)"] = ([sys.executable, "-m", "bench.serve_nckg", "--store",
-                                                         str(store), "--port", "{port}", "--threads", "8"],
-                                                        "/sparql", {})
-    if granian:
-        servers["nckg, granian 1 process, 8 threads"] = (
-            [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", "{port}", "--workers", "1",
-             "--blocking-threads", "8", "--factory", "bench.serve_nckg:wsgi_app"], "/sparql", nckg_env)
-    return servers
+    """name -> (command with {port}, path of the query URL, extra environment)."""
+    def granian(processes: int, target: str, factory: bool = False) -> list[str]:
+        return granian_cmd("{port}", processes, 8, target, factory)
+
+    bare, nckg = {"BARE_STORE": str(store)}, {"NCKG_STORE": str(store)}
+    return {
+        "oxigraph": ([str(BIN / "oxigraph"), "serve-read-only", "--location", str(store), "--bind",
+                      "127.0.0.1:{port}", "--union-default-graph"], "/query", {}),
+        "bare WSGI, waitress 8 threads": ([str(BIN / "waitress-serve"), "--listen=127.0.0.1:{port}", "--threads=8",
+                                           "bench.bare_wsgi:app"], "/sparql", bare),
+        "bare WSGI, granian 1 process": (granian(1, "bench.bare_wsgi:app"), "/sparql", bare),
+        "bare WSGI, granian 2 processes": (granian(2, "bench.bare_wsgi:app"), "/sparql", bare),
+        "nckg, waitress 8 threads (production default)": (
+            [sys.executable, "-m", "bench.serve_nckg", "--store", str(store), "--port", "{port}", "--threads", "8"],
+            "/sparql", {}),
+        "nckg, granian 1 process": (granian(1, "bench.serve_nckg:wsgi_app", factory=True), "/sparql", nckg),
+        "nckg, granian 2 processes": (granian(2, "bench.serve_nckg:wsgi_app", factory=True), "/sparql", nckg),
+    }
 
 
 def throughput(store: Path, variants: dict[str, list[str]], duration: float, connections: int) -> dict:
     results: dict[str, dict] = {}
     for name, (cmd, path, env) in http_servers(store).items():
         port = free_port()
-        argv = [part.replace("{port}", str(port)) for part in cmd]
-        saved = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
-        try:
-            server = Server(name, argv, f"http://127.0.0.1:{port}{path}")
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+        server = Server(name, [part.replace("{port}", str(port)) for part in cmd], f"http://127.0.0.1:{port}{path}",
+                        env=env)
         try:
             results[name] = {query: wrk(server.url, texts, "nonce", duration, connections)
                              for query, texts in variants.items()}
         finally:
             server.stop()
-        print(f"  {name:42s} " + "  ".join(f"{q}: {r.get('rps', 'ERR')}" for q, r in results[name].items()),
+        print(f"  {name:46s} " + "  ".join(f"{q}: {r.get('rps', 'ERR')}" for q, r in results[name].items()),
               flush=True)
     return results
 

@@ -109,8 +109,10 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, name: str, cmd: list[str], url: str, ready_line: bool = False, log_dir: Path | None = None):
+    def __init__(self, name: str, cmd: list[str], url: str, ready_line: bool = False, log_dir: Path | None = None,
+                 env: dict[str, str] | None = None):
         self.name, self.cmd, self.url, self.ready_line = name, cmd, url, ready_line
+        self.env = {**os.environ, **(env or {})}
         self.log = (log_dir / f"{name}.log") if log_dir else None
         if self.log:
             self.log.parent.mkdir(parents=True, exist_ok=True)
@@ -137,7 +139,7 @@ class Server:
         name, cmd, ready_line = self.name, self.cmd, self.ready_line
         stderr = open(self.log, "a", encoding="utf-8") if self.log else subprocess.DEVNULL  # noqa: SIM115
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE if ready_line else stderr,
-                                     stderr=stderr, text=True)
+                                     stderr=stderr, text=True, env=self.env)
         self.info: dict = {"command": " ".join([Path(cmd[0]).name, *cmd[1:]])}
         if ready_line:
             line = self.proc.stdout.readline()
@@ -172,7 +174,25 @@ class Server:
             self.proc.wait()
 
 
-def start_servers(store: Path, threads: int, memory: bool, log_dir: Path | None = None) -> dict[str, Server]:
+def granian_cmd(port: int | str, processes: int, threads: int, target: str, factory: bool = False) -> list[str]:
+    """granian serving the WSGI `target` as the production configuration does (server.production.granian_argv)."""
+    from server.production import granian_argv  # noqa: PLC0415
+
+    argv = granian_argv("127.0.0.1", 0, processes, threads)
+    argv[argv.index("--port") + 1] = str(port)
+    return [*argv[:-1], *(["--factory"] if factory else []), target]
+
+
+def granian_server(store: Path, processes: int, threads: int, log_dir: Path | None = None) -> Server:
+    """nckg's app (benchmark settings, on-disk store) under granian with `processes` HTTP processes."""
+    port = free_port()
+    return Server(f"nckg-granian{processes}", granian_cmd(port, processes, threads, "bench.serve_nckg:wsgi_app",
+                                                          factory=True),
+                  f"http://127.0.0.1:{port}/sparql", log_dir=log_dir, env={"NCKG_STORE": str(store)})
+
+
+def start_servers(store: Path, threads: int, memory: bool, log_dir: Path | None = None,
+                  granian: int = 0) -> dict[str, Server]:
     servers: dict[str, Server] = {}
     try:
         port = free_port()
@@ -188,6 +208,9 @@ def start_servers(store: Path, threads: int, memory: bool, log_dir: Path | None 
             servers[name] = Server(name, [sys.executable, "-m", "bench.serve_nckg", "--store", str(store), "--port",
                                           str(port), "--threads", str(threads), *extra],
                                    f"http://127.0.0.1:{port}/sparql", ready_line=True, log_dir=log_dir)
+        if granian:
+            server = granian_server(store, granian, threads, log_dir)
+            servers[server.name] = server
     except BaseException:
         for server in servers.values():
             server.stop()
@@ -375,8 +398,14 @@ def fmt(value, digits: int = 2) -> str:
     return str(value)
 
 
+def nckg_servers(report: dict) -> list[str]:
+    """nckg's servers of a report, in table order: nckg-disk, nckg-mem, then any nckg-granian<N>."""
+    order = {"nckg-disk": 0, "nckg-mem": 1}
+    return sorted((s for s in report["servers_run"] if s != "oxigraph"), key=lambda s: (order.get(s, 2), s))
+
+
 def markdown(report: dict) -> str:
-    ours = [s for s in ("nckg-disk", "nckg-mem") if s in report["servers_run"]]
+    ours = nckg_servers(report)
     servers = ["oxigraph", *ours]
     b = report["build"]
     lines = [f"# nckg vs oxigraph serve-read-only — {report['label']} "
@@ -385,7 +414,7 @@ def markdown(report: dict) -> str:
              f"{report['duration']} s per query and server (queries slower than 0.5 s: closed-loop Python client, "
              "every started request awaited), "
              f"{'repeated query texts' if report['repeat'] else 'a unique nonce per request (uncached)'}; "
-             f"nckg = waitress with {report['threads']} threads. Ratio = nckg req/s ÷ oxigraph req/s "
+             f"nckg = waitress with {report['threads']} threads (nckg-granian<N>: granian, N processes, on disk). Ratio = nckg req/s ÷ oxigraph req/s "
              "(> 1: nckg faster). Latencies p50/p99 in ms.", ""]
     head = ["query", "kind", "rows", "oxigraph req/s"]
     for s in ours:
@@ -451,7 +480,7 @@ def plot(report: dict, path: Path) -> bool:
     except ImportError:
         return False
     entries = [e for e in report["results"] if e["wrk"]]
-    ours = [s for s in ("nckg-disk", "nckg-mem") if s in report["servers_run"]]
+    ours = nckg_servers(report)
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(entries) * len(ours) + 1.8))
     height = 0.8 / max(1, len(ours))
     for i, server in enumerate(ours):
@@ -506,6 +535,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=8, help="waitress threads of the nckg servers")
     parser.add_argument("--no-memory", dest="memory", action="store_false", help="skip the in-memory nckg server")
+    parser.add_argument("--granian", type=int, default=0, metavar="N",
+                        help="also serve nckg (on-disk store) with granian, N HTTP processes (server nckg-granian<N>)")
     parser.add_argument("--repeat", action="store_true", help="repeat the same texts (no nonce); default for --clusters 0")
     parser.add_argument("--only", help="regular expression: run only the queries whose name matches")
     parser.add_argument("--heavy", type=int, default=6, help="catalogue queries measured: the N slowest (-1: all)")
@@ -533,7 +564,7 @@ def main(argv: list[str] | None = None) -> dict:
     catalogue, skipped = candidate_queries()
     heavy = adhoc.heavy_queries()
     light = adhoc.light_variants(cluster_iris(store), seed=args.seed)
-    servers = start_servers(store, args.threads, args.memory, args.store_dir / "logs")
+    servers = start_servers(store, args.threads, args.memory, args.store_dir / "logs", args.granian)
     results, probes = [], {}
     args.results.mkdir(parents=True, exist_ok=True)
     json_path = args.results / f"{dt.date.today().isoformat()}-{label}.json"

@@ -33,18 +33,42 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _worker_pids(store: Path) -> set[int]:
-    """Query worker processes (python -m nckg.worker) serving `store`, from /proc."""
-    found = set()
+def _worker_pids(root: int) -> set[int]:
+    """Query worker processes (python -m nckg.worker) descending from process `root`, from /proc."""
+    parents, workers = {}, set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
+                stat = (entry / "stat").read_text()
                 argv = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"nckg.worker" in argv and str(store).encode() in argv:
-                found.add(int(entry.name))
-    return found
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            if b"nckg.worker" in argv:
+                workers.add(int(entry.name))
+
+    def descends(pid: int) -> bool:
+        for _ in range(64):
+            pid = parents.get(pid, 0)
+            if pid == root:
+                return True
+            if pid <= 1:
+                return False
+        return False
+
+    return {pid for pid in workers if descends(pid)}
+
+
+def _alive(pids: set[int]) -> set[int]:
+    """Those of `pids` still running (not gone, not zombies)."""
+    alive = set()
+    for pid in pids:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                alive.add(pid)
+        except OSError:
+            pass
+    return alive
 
 
 def _get(url: str, timeout: float = 10) -> tuple[int, dict, bytes]:
@@ -54,8 +78,10 @@ def _get(url: str, timeout: float = 10) -> tuple[int, dict, bytes]:
 
 def test_granian_serves_with_two_http_processes_and_stops_cleanly(store_path, store):
     port = _free_port()
+    workers: set[int] = set()
     proc = subprocess.Popen([sys.executable, "-m", "server", "--server", "granian", "--workers", "2", "--threads",
                              "2", "--port", str(port), "--store", str(store_path)], cwd=ROOT,
+                            env={**os.environ, "NCKG_QUERY_WORKERS": "2"},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": COUNT_CLUSTERS})
     try:
@@ -81,9 +107,9 @@ def test_granian_serves_with_two_http_processes_and_stops_cleanly(store_path, st
         status, _, page = _get(f"http://127.0.0.1:{port}/clusters?format=json")
         assert status == 200 and len(json.loads(page)["clusters"]) == expected
         deadline = time.monotonic() + 30
-        while len(_worker_pids(store_path)) < 2 and time.monotonic() < deadline:  # each HTTP process: its pool
+        while len(workers := _worker_pids(proc.pid)) < 4 and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert len(_worker_pids(store_path)) >= 2
+        assert len(workers) == 4  # each of the 2 HTTP processes has its own pool of QUERY_WORKERS=2
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -93,9 +119,9 @@ def test_granian_serves_with_two_http_processes_and_stops_cleanly(store_path, st
             proc.wait()
             pytest.fail("granian did not stop within 30 s of SIGTERM")
     deadline = time.monotonic() + 15
-    while _worker_pids(store_path) and time.monotonic() < deadline:
+    while _alive(workers) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not _worker_pids(store_path), "query workers outlived the server"
+    assert not _alive(workers), "query workers outlived the server"
 
 
 def test_workers_need_granian():
