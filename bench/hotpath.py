@@ -112,11 +112,17 @@ def in_process(store: Path, texts: list[str], requests: int) -> dict:
     from server import create_app  # noqa: PLC0415
     from server.db import get_pool  # noqa: PLC0415
 
+    from nckg.store import GraphStore  # noqa: PLC0415
+
     bodies = [f"{texts[i % len(texts)]}\n# nonce {i}\n".encode() for i in range(requests)]
     oxi = Store.read_only(str(store))
+    graph = GraphStore(oxi)
     result = {"pyoxigraph query + serialize": _per_request(
         lambda b: oxi.query(b.decode(), use_default_graph_as_union=True).serialize(format=QueryResultsFormat.JSON),
-        bodies)}
+        bodies),
+        "... with the 10 000-row cap (GraphStore.serialize_limited: TSV with a line budget, parsed back, JSON)":
+        _per_request(lambda b: graph.serialize_limited(graph.query(b.decode()), ACCEPT, 10_000, "http://x/"),
+                     bodies)}
     apps = {}
     for workers in (0, 2):
         app = create_app({"STORE_PATH": str(store), "QUERY_WORKERS": workers, "RESULT_ROW_LIMIT": 0})

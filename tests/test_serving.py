@@ -194,3 +194,15 @@ def test_the_app_pool_gets_the_sized_memory_cap(store_path):
         assert pool.startup_timeout == 120.0
     finally:
         pool.close()
+
+
+def test_graph_counts_are_computed_once_per_version(store_path):
+    opened = GraphStore.open(store_path)
+    first = opened.graph_counts()
+    first.clear()  # callers get a copy
+    assert opened.graph_counts() and opened.__dict__.get("_graph_counts") == opened.graph_counts()
+    scratch = GraphStore.from_quads([])
+    assert scratch.graph_counts() == {}
+    scratch.store.add(Quad(NamedNode("https://example.org/a"), NamedNode(RDF + "type"),
+                           NamedNode(NCKG + "CopperNanocluster"), NamedNode("https://example.org/g")))
+    assert scratch.graph_counts() == {"https://example.org/g": 1}  # an unversioned store is counted again

@@ -108,6 +108,8 @@ def inline_substitutions(sparql: str, substitutions: Mapping[str, object] | None
 class RemoteStore(GraphStore):
     """A SPARQL 1.1 Protocol endpoint (read operations) behind the GraphStore read API."""
 
+    immutable = False  # uploads change it in place; its version marker is only read every few seconds
+
     def __init__(self, url: str, *, timeout: float = 30.0, version: str | None = None,
                  update_url: str | None = None, gsp_url: str | None = None):
         super().__init__(self, version or UNVERSIONED)  # `store.store` is a cache-key identity in the pages

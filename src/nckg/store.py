@@ -158,6 +158,8 @@ def _classify_failure(sparql: str, error: SyntaxError) -> QueryError:
 class GraphStore:
     """A pyoxigraph store; queries see the union of all named graphs as their default graph."""
 
+    immutable = True  # a store opened from a build version never changes (an in-memory one has no version)
+
     def __init__(self, store: Store, version: str | None = None):
         self.store = store
         self.version = version  # name of the on-disk store directory this was opened from
@@ -275,8 +277,14 @@ class GraphStore:
         return body, rows, truncated
 
     def graph_counts(self) -> dict[str, int]:
-        """Number of triples in each named graph."""
-        return {row["graph"].value: int(row["triples"].value) for row in self.run("graph_counts")}
+        """Number of triples in each named graph (computed once for a versioned store: a build never changes, and
+        the count scans every quad)."""
+        counts = self.__dict__.get("_graph_counts")
+        if counts is None:
+            counts = {row["graph"].value: int(row["triples"].value) for row in self.run("graph_counts")}
+            if self.version and self.immutable:
+                self._graph_counts = counts
+        return dict(counts)
 
     def dump(self, fmt: RdfFormat = RdfFormat.N_QUADS) -> bytes:
         """The whole dataset, named graphs included (a dataset format: N-Quads, TriG, JSON-LD)."""
