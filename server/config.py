@@ -21,7 +21,7 @@ WORKER_MEMORY_LIMIT_MB = "auto"  # address-space cap of each worker in MiB (0: n
 #   "auto": 2048 over the on-disk store; with STORE_IN_MEMORY, 2048 + 3.5 x the store's size (nckg.backend)
 WORKER_NETWORK_ISOLATION = True  # workers drop network access (new network namespace) when SERVICE_ALLOWLIST is empty
 WORKER_STARTUP_TIMEOUT = "auto"  # seconds a new worker may take to start; "auto": 120, or with STORE_IN_MEMORY
-#   three times the expected copy time of the store (~70 MiB/s measured), whichever is longer
+#   three times the expected copy time of the store (20 MiB/s, measured on a loaded machine), whichever is longer
 
 # --- limits ----------------------------------------------------------------------------------------------------
 RESULT_ROW_LIMIT = 10000  # solutions / triples per /sparql answer; beyond: cut, `X-NCKG-Truncated: true` (0: no cap)

@@ -19,7 +19,7 @@ import pytest
 from pyoxigraph import NamedNode, Quad
 
 from nckg import pages
-from nckg.backend import worker_memory_mb, worker_startup_timeout
+from nckg.backend import COPY_MIB_PER_SECOND, worker_memory_mb, worker_startup_timeout
 from nckg.namespaces import NCKG, RDF
 from nckg.store import GraphStore, current_version
 
@@ -178,7 +178,7 @@ def test_worker_settings_are_sized_on_the_store(tmp_path):
     assert worker_memory_mb(0, large, True) == 0 and worker_memory_mb("4096", large, True) == 4096
     assert worker_startup_timeout("auto", large, in_memory=False) == 120.0
     assert worker_startup_timeout("auto", small, in_memory=True) == 120.0
-    assert worker_startup_timeout("auto", large, in_memory=True) == pytest.approx(3 * 10 * 1024 / 70)
+    assert worker_startup_timeout("auto", large, in_memory=True) == pytest.approx(3 * 10 * 1024 / COPY_MIB_PER_SECOND)
     assert worker_startup_timeout(15, large, True) == 15.0
 
 

@@ -83,10 +83,11 @@ def resolve_in_memory(setting, store_path: str | Path, copies: int, available: i
     return bool(setting)
 
 
-# Size-aware worker settings ("auto", the defaults of server/config.py). Measured in bench/ on 2 cores: a 2,139 MiB
-# store (100 k synthetic clusters) is copied into memory in 30.7 s, i.e. ~70 MiB/s; the read-only on-disk store
-# opens in well under a second and its workers stay below 1 GiB of RSS at 100 k clusters.
-COPY_MIB_PER_SECOND = 70.0
+# Size-aware worker settings ("auto", the defaults of server/config.py). Measured in bench/ on 2 cores: a 2,140 MiB
+# store (100 k synthetic clusters) is copied into memory by 2 workers at once in 31 s on a quiet machine and in
+# 106 s on a loaded one, i.e. 20-70 MiB/s; the slow figure is the planning one. The read-only on-disk store opens in
+# well under a second and its workers stay below 1 GiB of RSS at 100 k clusters.
+COPY_MIB_PER_SECOND = 20.0
 DISK_WORKER_MEMORY_MB = 2048  # address-space cap of a worker over the on-disk store
 MIN_STARTUP_TIMEOUT = 120.0
 
