@@ -5,24 +5,39 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install system-deps build serve validate clean
+# System programs, as COMMAND=DEBIAN_PACKAGE: Java runs the HermiT reasoner of the build; the test suite also drives
+# Debian's Chromium (browser tests) and Virtuoso (remote-store tests).
+RUN_DEPS  := java=default-jre-headless
+TEST_DEPS := /usr/bin/chromium=chromium virtuoso-t=virtuoso-opensource
+
+.PHONY: run test install install-test python-version build serve validate clean
 
 run: install build serve
 
 # pytest exits 5 when it collected no tests: that is a failure too (make fails on any non-zero status).
-test: install
+test: install-test
 	@$(BIN)/pytest -q || { status=$$?; [ $$status -ne 5 ] || echo "pytest collected no tests: failing" >&2; exit $$status; }
 
-install: system-deps $(VENV)/.installed
+# What serving needs: Python >= 3.11, Java, the package. Test-only tools come with install-test.
+install: python-version
+	@scripts/system-deps.sh $(RUN_DEPS)
+	@$(MAKE) --no-print-directory $(VENV)/.installed
 
-# Java runs the HermiT reasoner (owlready2); Chromium drives the browser tests. Both from Debian when missing.
-system-deps:
-	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
-	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+install-test: install
+	@scripts/system-deps.sh $(TEST_DEPS)
+	@$(MAKE) --no-print-directory $(VENV)/.installed-test
+
+python-version:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "error: nckg needs Python 3.11 or newer as '$(PYTHON)' (found: $$($(PYTHON) --version 2>&1)); run: make PYTHON=python3.11 ..." >&2; exit 1; }
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 

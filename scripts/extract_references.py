@@ -33,7 +33,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seed" / "cu-nanoclusters-review.txt"
+SEED = ROOT / "data" / "sources" / "cu-nanoclusters-review.txt"  # the review's text, shipped with the data
 OUT = ROOT / "data" / "references.yaml"
 
 REVIEW = {

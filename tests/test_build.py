@@ -21,10 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def project_copy(tmp_path, monkeypatch) -> Path:
     """A copy of data/ and ontology/ under NCKG_HOME, so a test can break a data file."""
-    seed = config.seed_path()
     for part in ("data", "ontology"):
         shutil.copytree(ROOT / part, tmp_path / "project" / part)
-    monkeypatch.setenv("NCKG_SEED", str(seed))
     monkeypatch.setenv("NCKG_HOME", str(tmp_path / "project"))
     return tmp_path / "project"
 

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 
 from nckg import checks, formula, quotes, sources
+from nckg.documents import load_documents
+from nckg.namespaces import REVIEW_DOI
 from nckg.schema import Cluster
 from nckg.vocabulary import load_vocabulary
 
@@ -74,9 +76,10 @@ def test_slug_follows_composition_and_charge():
 
 
 def test_quote_normalisation_survives_markup_and_layout():
-    assert quotes.check_quote(QUOTE)
-    assert quotes.check_quote("a copper hydride cluster of [Cu32(PET)24H8Cl2](PPh4)22")
-    assert not quotes.check_quote("a copper hydride cluster of [Cu33(PET)24H8Cl2]")
+    review = load_documents()[REVIEW_DOI]
+    assert review.contains(QUOTE)
+    assert review.contains("a copper hydride cluster of [Cu32(PET)24H8Cl2](PPh4)22")
+    assert not review.contains("a copper hydride cluster of [Cu33(PET)24H8Cl2]")
     assert {32.0, 24.0, 8.0, 2.0, 22.0, 39.0} <= quotes.numbers_in(QUOTE)
     assert quotes.number_in(-0.9, ["FE values of 90% and 92% at -0.9 and −1.0 V"])
     assert quotes.number_in(6, ["exhibited ~ sixfold increase of rate constant"])
@@ -100,7 +103,7 @@ def test_cross_checks_report_wrong_id_missing_quote_and_stray_number(tmp_path):
     errors += checks.check(registry, load_vocabulary())
     messages = "\n".join(str(e) for e in errors)
     assert "expected 'cu32h8'" in messages
-    assert ":9: quote not found in the review text" in messages
+    assert ":9: quote not found in the text of cu-nanoclusters-review.txt" in messages
     assert "number 5 (free_electrons) does not occur" in messages
     assert "number 32" not in messages
 

@@ -13,6 +13,7 @@ import rdflib
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from . import checks, compile, config, mappings, reason, shacl, sources, store
+from .documents import load_documents
 from .namespaces import IMPORTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .vocabulary import load_vocabulary, ontology_files
 
@@ -41,7 +42,8 @@ def load_sources(data_dir: Path | None = None, *, verify_quotes: bool = True):
     """Load, schema-check and cross-check every data file; raises sources.DataError listing file:line problems."""
     files = sources.load_all(data_dir)
     registry, errors = checks.build_registry(files)
-    errors += checks.check(registry, load_vocabulary(), verify_quotes=verify_quotes)
+    registry.documents = load_documents(data_dir)
+    errors += checks.check(registry, load_vocabulary(), verify_quotes=verify_quotes, documents=registry.documents)
     if errors:
         raise sources.DataError(errors)
     return registry

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from . import formula, quotes
+from .documents import SourceDocument, load_documents
+from .namespaces import REVIEW_DOI
 from .schema import Evidenced
 from .sources import Registry, SourceError, SourceFile
 from .vocabulary import Vocabulary
@@ -47,12 +49,19 @@ def _numbers(value, key: str = "") -> Iterable[tuple[str, float]]:
             yield from _numbers(v, key)
 
 
-def check_evidence(source: SourceFile, loc: tuple, record: Evidenced) -> list[SourceError]:
-    """Every quote occurs in the seed; every number of the record occurs in one of its quotes."""
+def check_evidence(source: SourceFile, loc: tuple, record: Evidenced,
+                   documents: dict[str, SourceDocument] | None = None) -> list[SourceError]:
+    """Every quote occurs in the text of the document it cites; every number of the record occurs in its quotes."""
+    documents = load_documents() if documents is None else documents
     errors = []
     for j, item in enumerate(record.evidence):
-        if not quotes.check_quote(item.quote):
-            errors.append(source.error(loc + ("evidence", j, "quote"), "quote not found in the review text"))
+        doi = (item.quoted_from or REVIEW_DOI).lower()
+        if doi not in documents:
+            errors.append(source.error(loc + ("evidence", j, "quoted_from"),
+                                       f"no source document with DOI {doi} in data/sources/ (add its text and record)"))
+        elif not documents[doi].contains(item.quote):
+            errors.append(source.error(loc + ("evidence", j, "quote"),
+                                       f"quote not found in the text of {documents[doi].record.text}"))
     skip = {"evidence", "note", "interpreted", *record.interpreted}
     fields = record.model_dump(exclude=skip)
     for key, number in _numbers(fields):
@@ -92,8 +101,11 @@ class _Checker:
                                                  f"{', '.join(sorted(self.vocabulary.units))}"))
 
 
-def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = True) -> list[SourceError]:
-    """Every cross-file problem of the registry (empty list when the data is consistent)."""
+def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = True,
+          documents: dict[str, SourceDocument] | None = None) -> list[SourceError]:
+    """Every cross-file problem of the registry (empty list when the data is consistent).
+
+    Quotes are checked against `documents` (default: data/sources/ of the project)."""
     c = _Checker(registry, vocabulary)
     for s, i, cl in registry.records("clusters"):
         loc = ("clusters", i)
@@ -176,9 +188,10 @@ def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = T
     for s, i, note in registry.records("synthesis_methods"):
         c.term(s, ("synthesis_methods", i, "id"), "synthesis_method", note.id)
     if verify_quotes:
+        documents = load_documents() if documents is None else documents
         for source in registry.files:
             for kind in type(source.data).model_fields:
                 for i, record in enumerate(getattr(source.data, kind) or []):
                     if isinstance(record, Evidenced):
-                        c.errors.extend(check_evidence(source, (kind, i), record))
+                        c.errors.extend(check_evidence(source, (kind, i), record, documents))
     return c.errors

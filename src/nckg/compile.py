@@ -64,12 +64,14 @@ class Emitter:
         for item in record.evidence:
             text = " ".join(item.quote.split())  # one quote text per evidence node, whatever the YAML layout
             key = f"{item.section}|{text}|{self.source.doi if self.source.data.source else ''}"
+            if item.quoted_from and item.quoted_from.lower() != REVIEW_DOI:
+                key += f"|{item.quoted_from.lower()}"
             ev = resource("evidence", hashlib.sha1(key.encode()).hexdigest()[:12])  # one per quote and paper
             self.add(node, "hasEvidence", ev)
             self.add(ev, TYPE.value, term("Evidence"))
             self.add(ev, "quote", text)
             self.add(ev, "reviewSection", item.section)
-            self.add(ev, PROV + "wasQuotedFrom", doi_iri(REVIEW_DOI))
+            self.add(ev, PROV + "wasQuotedFrom", doi_iri(item.quoted_from or REVIEW_DOI))
             if self.source.data.source:
                 self.add(ev, "primarySource", doi_iri(self.source.doi))
         self.add(node, "note", record.note)
@@ -422,6 +424,20 @@ def compile_file(source: SourceFile, registry: Registry, vocabulary: Vocabulary)
     return e.quads
 
 
+def document_quads(documents) -> list[Quad]:
+    """The licence, attribution and citation of each source document under data/sources/, in the review's graph."""
+    graph = source_graph(REVIEW_DOI)
+    quads = []
+    for doc in documents.values():
+        node = doi_iri(doc.doi)
+        quads += [Quad(node, NamedNode(DCTERMS + "license"), NamedNode(doc.record.licence_url), graph),
+                  Quad(node, NamedNode(DCTERMS + "rights"), Literal(" ".join(doc.record.attribution.split())), graph),
+                  Quad(node, NamedNode(DCTERMS + "bibliographicCitation"),
+                       Literal(" ".join(doc.record.citation.split())), graph)]
+    return quads
+
+
 def compile_all(registry: Registry, vocabulary: Vocabulary) -> list[Quad]:
-    """Quads of every data file (duplicates across files collapse in the store)."""
-    return [quad for source in registry.files for quad in compile_file(source, registry, vocabulary)]
+    """Quads of every data file and source document (duplicates across files collapse in the store)."""
+    quads = [quad for source in registry.files for quad in compile_file(source, registry, vocabulary)]
+    return quads + document_quads(registry.documents)

@@ -1,4 +1,4 @@
-"""Where things live: project root, data, ontology, queries, seed text and the store."""
+"""Where things live: project root, data, ontology, queries and the store."""
 
 from __future__ import annotations
 
@@ -28,9 +28,3 @@ def ontology_dir() -> Path:
 
 def queries_dir() -> Path:
     return project_root() / "queries"
-
-
-def seed_path() -> Path:
-    """The review text the data is curated from; `NCKG_SEED` overrides."""
-    env = os.environ.get("NCKG_SEED")
-    return Path(env) if env else project_root().parent / "shared" / "seed" / "cu-nanoclusters-review.txt"

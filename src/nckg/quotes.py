@@ -1,12 +1,9 @@
-"""Verbatim-quote checks: normalise markup away, find quotes in the seed, find numbers in quotes."""
+"""Verbatim-quote helpers: normalise markup away for comparison, find numbers in quotes."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-
-from . import config
 
 _LINK_TARGET = re.compile(r"\]\((?:#page-[^)]*|https?://[^)]*)\)")
 _LATEX_SYMBOLS = {r"\equiv": "≡", r"\textequiv": "≡", r"\cdot": "·", r"\bullet": "•", r"\mu": "μ", r"\eta": "η",
@@ -52,17 +49,6 @@ def plain(text: str) -> str:
 def normalise(text: str) -> str:
     """Comparison form: markup and all whitespace removed, so layout differences do not matter."""
     return _SPACE.sub("", spaced(text))
-
-
-@lru_cache(maxsize=1)
-def _seed_normalised() -> str:
-    return normalise(config.seed_path().read_text(encoding="utf-8"))
-
-
-def check_quote(quote: str) -> bool:
-    """True when the quote occurs in the seed text (after normalisation)."""
-    needle = normalise(quote)
-    return bool(needle) and needle in _seed_normalised()
 
 
 def numbers_in(text: str) -> set[float]:

@@ -21,6 +21,7 @@ class Record(BaseModel):
 class Evidence(Record):
     section: str = Field(pattern=r"^(\d+(\.\d+)*|References|Table \d+|Scheme \d+|Fig\. \d+|Abstract|Title)$")
     quote: str = Field(min_length=8)
+    quoted_from: Doi | None = None  # the source document (data/sources/) holding the quote; default: the review
 
 
 class Evidenced(Record):
@@ -46,6 +47,19 @@ class Evidenced(Record):
 class Source(Record):
     ref: int | None = Field(default=None, ge=1)
     doi: Doi
+
+
+class DocumentRecord(Record):
+    """The record of a source document under data/sources/: its text file, checksum, licence and attribution."""
+
+    doi: Doi
+    title: str
+    citation: str
+    licence: str
+    licence_url: str = Field(pattern=r"^https?://")
+    attribution: str
+    text: str = Field(pattern=r"^[^/\\]+\.txt$")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
 class LigandCount(Record):

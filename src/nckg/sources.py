@@ -5,16 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, TypeVar
 
 import yaml
 from pydantic import ValidationError
 
 from . import config
 from .namespaces import REVIEW_DOI
-from .schema import DataFile
+from .schema import DataFile, Record
 
-
+M = TypeVar("M", bound=Record)
+DOCUMENTS_DIR = "sources"  # data/sources/: source documents and their records, not curated data files
 
 @dataclass(frozen=True)
 class SourceError:
@@ -53,18 +54,19 @@ class SourceFile:
         """The source document of the file's statements (topic files: the review)."""
         return (self.data.source.doi if self.data.source else REVIEW_DOI).lower()
 
-    def line_of(self, loc: tuple) -> int:
-        """1-based line of the YAML node at a pydantic-style location path (best match)."""
-        node = self.root
-        for key in loc:
-            child = _child(node, key)
-            if child is None:
-                break
-            node = child
-        return node.start_mark.line + 1
-
     def error(self, loc: tuple, message: str) -> SourceError:
-        return SourceError(self.path, self.line_of(loc), message)
+        return SourceError(self.path, line_of(self.root, loc), message)
+
+
+def line_of(root: yaml.Node, loc: tuple) -> int:
+    """1-based line of the YAML node at a pydantic-style location path (best match)."""
+    node = root
+    for key in loc:
+        child = _child(node, key)
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line + 1
 
 
 def _child(node: yaml.Node, key) -> yaml.Node | None:
@@ -81,12 +83,14 @@ def _location(loc: tuple) -> str:
     return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in loc).lstrip(".")
 
 
-def load_file(path: Path) -> SourceFile:
-    """Parse and validate one YAML file; raises DataError naming file and line."""
-    text = path.read_text(encoding="utf-8")
+def parse_yaml(path: Path, model: type[M]) -> tuple[yaml.Node, M]:
+    """Parse one YAML mapping and validate it against a schema model; raises DataError naming file and line."""
     try:
+        text = path.read_text(encoding="utf-8")
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         raw = yaml.safe_load(text)
+    except UnicodeDecodeError as exc:
+        raise DataError([SourceError(path, 1, f"not UTF-8 text: {exc.reason}")]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 1
@@ -96,22 +100,24 @@ def load_file(path: Path) -> SourceFile:
         raise DataError([SourceError(path, 1, "empty data file")])
     if not isinstance(raw, dict):
         raise DataError([SourceError(path, 1, "a data file must be a mapping of record lists")])
-    holder = SourceFile(path, DataFile(), root)
     try:
-        holder.data = DataFile.model_validate(raw)
+        return root, model.model_validate(raw)
     except ValidationError as exc:
-        errors = [
-            holder.error(tuple(item["loc"]), f"{_location(tuple(item['loc']))}: {item['msg']}")
-            for item in exc.errors()
-        ]
+        errors = [SourceError(path, line_of(root, tuple(item["loc"])), f"{_location(tuple(item['loc']))}: {item['msg']}")
+                  for item in exc.errors()]
         raise DataError(errors) from exc
-    return holder
+
+
+def load_file(path: Path) -> SourceFile:
+    """Parse and validate one curated data file; raises DataError naming file and line."""
+    root, data = parse_yaml(path, DataFile)
+    return SourceFile(path, data, root)
 
 
 def data_files(data_dir: Path | None = None) -> list[Path]:
     """Every YAML source under data/, in a stable order."""
     root = data_dir or config.data_dir()
-    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+    return sorted(p for p in root.rglob("*.yaml") if p.is_file() and p.relative_to(root).parts[0] != DOCUMENTS_DIR)
 
 
 def load_all(data_dir: Path | None = None) -> list[SourceFile]:
@@ -138,6 +144,7 @@ class Registry:
     syntheses: dict = field(default_factory=dict)
     coordination_modes: dict = field(default_factory=dict)
     publications: dict = field(default_factory=dict)
+    documents: dict = field(default_factory=dict)  # source documents by DOI (nckg.documents), set by the loader
 
     @cached_property
     def ligand_records(self) -> dict:
