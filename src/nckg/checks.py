@@ -72,6 +72,18 @@ def check_evidence(source: SourceFile, loc: tuple, record: Evidenced,
     return errors
 
 
+def _ligand_links(source: SourceFile, loc: tuple, cluster) -> list[SourceError]:
+    """A cluster links its ligands, or states in `ligands_not_named` why it cannot (the review names none)."""
+    if not cluster.composition.ligands and not cluster.ligands_not_named:
+        return [source.error(loc + ("composition",), f"cluster {cluster.id!r} has no ligand: add the ligands the "
+                             "review names (count: null where it gives no count) or say in `ligands_not_named` "
+                             "why there are none")]
+    if cluster.composition.ligands and cluster.ligands_not_named:
+        return [source.error(loc + ("ligands_not_named",), f"cluster {cluster.id!r} has ligands and "
+                                                            "`ligands_not_named`; keep one")]
+    return []
+
+
 class _Checker:
     """Collects reference and vocabulary problems for one registry."""
 
@@ -115,6 +127,11 @@ def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = T
                                                    f"expected {expected!r}"))
         for j, item in enumerate(cl.composition.ligands):
             c.ref(s, loc + ("composition", "ligands", j, "ligand"), "ligands", item.ligand)
+            if item.count is None and cl.formula_complete:
+                c.errors.append(s.error(loc + ("composition", "ligands", j, "count"),
+                                        "a complete formula states every ligand count (count: null needs "
+                                        "formula_complete: false)"))
+        c.errors += _ligand_links(s, loc, cl)
         for field in ("counter_ions", "solvates"):
             for j, item in enumerate(getattr(cl, field)):
                 c.ref(s, loc + (field, j, "chemical"), "chemicals", item.chemical)

@@ -118,6 +118,8 @@ def _cluster(e: Emitter, cl: Cluster) -> None:
         e.add(part, TYPE.value, term("ComponentCount"))
         e.add(part, "component", component)
         e.add(part, "count", count(n))
+        if n is None:  # the review names the ligand but not how many
+            e.add(part, "countReported", False)
     e.add_all(node, "hasLigand", [resource("ligand", item.ligand) for item in cl.composition.ligands])
     for field, prop in (("counter_ions", "hasCounterIon"), ("solvates", "hasSolvate")):
         for item in getattr(cl, field):
@@ -145,6 +147,7 @@ def _cluster(e: Emitter, cl: Cluster) -> None:
         e.add(node, "derivedFreeElectronCount", derived[0])
         e.add(node, "derivation", derived[1])
     e.add_all(node, "oxidationState", [term(OXIDATION_STATES[state]) for state in cl.oxidation_states])
+    e.add(node, "ligandsNotNamed", cl.ligands_not_named)
     if e.source.data.source:
         e.add(node, DCTERMS + "source", doi_iri(e.source.doi))
     e.evidence(node, cl)

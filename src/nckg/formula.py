@@ -10,10 +10,13 @@ def _charge_text(charge: int) -> str:
 
 
 def slug(cluster: Cluster) -> str:
-    """`cu{Cu}h{H}-{ligand}_{count}…-{n}plus|minus-{variant}` with ligands sorted by id."""
+    """`cu{Cu}h{H}-{ligand}_{count}…-{n}plus|minus-{variant}` with ligands sorted by id.
+
+    A ligand whose count the review does not report stays out of the slug (the variant tells such clusters apart)."""
     comp = cluster.composition
     parts = [f"cu{comp.Cu}" + (f"h{comp.hydride}" if comp.hydride else "")]
-    parts += [f"{item.ligand}_{item.count}" for item in sorted(comp.ligands, key=lambda i: i.ligand)]
+    parts += [f"{item.ligand}_{item.count}" for item in sorted(comp.ligands, key=lambda i: i.ligand)
+              if item.count is not None]
     if cluster.charge:
         parts.append(f"{abs(cluster.charge)}{'plus' if cluster.charge > 0 else 'minus'}")
     if cluster.variant:
@@ -22,13 +25,15 @@ def slug(cluster: Cluster) -> str:
 
 
 def canonical_formula(cluster: Cluster, ligands: dict[str, Ligand]) -> str:
-    """`[Cu32H8(Cl)2(PET)24]2-`: Cu, hydride, then ligands (by id) with their abbreviations, then charge."""
+    """`[Cu32H8(Cl)2(PET)24]2-`: Cu, hydride, then ligands (by id) with their abbreviations, then charge.
+
+    A count the review does not report is written `n`: `[Cu13(CZ-PrA)n] (partial)`."""
     comp = cluster.composition
     body = f"Cu{comp.Cu}" + (f"H{comp.hydride}" if comp.hydride else "")
     for item in sorted(comp.ligands, key=lambda i: i.ligand):
         ligand = ligands.get(item.ligand)
         label = (ligand.abbreviation if ligand and ligand.abbreviation else item.ligand)
-        body += f"({label}){item.count}"
+        body += f"({label}){'n' if item.count is None else item.count}"
     text = f"[{body}]" + _charge_text(cluster.charge or 0)
     return text if cluster.formula_complete else text + " (partial)"
 
@@ -39,7 +44,7 @@ def free_electrons(cluster: Cluster, ligands: dict[str, Ligand]) -> tuple[int, s
     None when the composition is partial, the charge unknown, or a ligand's electron count unknown.
     """
     comp = cluster.composition
-    if not cluster.formula_complete or cluster.charge is None:
+    if not cluster.formula_complete or cluster.charge is None or any(i.count is None for i in comp.ligands):
         return None
     terms, withdrawn = [], 0
     for item in sorted(comp.ligands, key=lambda i: i.ligand):

@@ -63,8 +63,10 @@ class DocumentRecord(Record):
 
 
 class LigandCount(Record):
+    """A ligand of a cluster and how many; `count: null` when the review names the ligand but not its count."""
+
     ligand: Slug
-    count: Count
+    count: Count | None
 
 
 class ChemicalCount(Record):
@@ -107,6 +109,7 @@ class Cluster(Evidenced):
     active_site_motifs: list[str] = []
     free_electrons: Count | None = None
     oxidation_states: list[Literal["Cu(0)", "Cu(I)", "Cu(II)"]] = []
+    ligands_not_named: str | None = None  # why the cluster has no ligand: the review names none (see checks.py)
 
 
 class Step(Record):
