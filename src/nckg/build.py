@@ -68,7 +68,9 @@ def ontology_quads() -> list[Quad]:
     for path in ontology_files():
         graph = ONTOLOGY_GRAPH if path.name == "nckg.ttl" else IMPORTS_GRAPH
         quads += [Quad(t.subject, t.predicate, t.object, graph) for t in parse(path=str(path), format=RdfFormat.TURTLE)]
-    quads += [Quad(s, p, o, ONTOLOGY_GRAPH) for s, p, o in mappings.mapping_triples(include_chemicals=False)]
+    stated = {Triple(q.subject, q.predicate, q.object) for q in quads}  # e.g. nckg units' closeMatch in qudt.ttl
+    quads += [Quad(s, p, o, ONTOLOGY_GRAPH) for s, p, o in mappings.mapping_triples(include_chemicals=False)
+              if Triple(s, p, o) not in stated]
     return quads
 
 

@@ -119,6 +119,15 @@ def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = T
 
     Quotes are checked against `documents` (default: data/sources/ of the project)."""
     c = _Checker(registry, vocabulary)
+    for s in registry.files:  # a paper is described once, by its entry of the reference list
+        if s.data.source and registry.publications:
+            entry = registry.publications.get(s.data.source.doi.lower())
+            if entry is None:
+                c.errors.append(s.error(("source", "doi"), f"source DOI {s.data.source.doi} is not in the "
+                                                           "reference list (data/references.yaml)"))
+            elif entry[1].ref != s.data.source.ref:
+                c.errors.append(s.error(("source", "ref"), f"source ref {s.data.source.ref} but the reference "
+                                                           f"list numbers {s.data.source.doi} {entry[1].ref}"))
     for s, i, cl in registry.records("clusters"):
         loc = ("clusters", i)
         expected = formula.slug(cl)

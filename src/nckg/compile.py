@@ -200,6 +200,10 @@ def _measurement(e: Emitter, m) -> None:
     if c := m.conditions:
         e.add(node, "potentialVsRHE", c.potential_v_rhe)
         e.add(node, "appliedPotential", c.potential_v)
+        for value, reference in ((c.potential_v_rhe, REFERENCE_RHE), (c.potential_v, REFERENCE_NOT_STATED)):
+            if value is not None:  # the super-property, materialised, with the reference electrode as data
+                e.add(node, "potential", value)
+                e.add(node, "referenceElectrode", reference)
         e.add(node, "overpotential", c.overpotential_v)
         e.add(node, "electrolyte", c.electrolyte)
         e.add(node, "light", c.light)
@@ -213,6 +217,9 @@ def _measurement(e: Emitter, m) -> None:
         e.add(node, "temperatureText", c.temperature)
         e.add(node, "conditionText", c.text)
     e.evidence(node, m)
+
+
+REFERENCE_RHE, REFERENCE_NOT_STATED = "RHE", "not stated"
 
 
 def _comparison(e: Emitter, cmp) -> None:
@@ -305,8 +312,10 @@ def _publication(e: Emitter, pub) -> None:
     e.add(node, BIBO + "volume", pub.volume)
     e.add(node, BIBO + "issue", pub.issue)
     e.add(node, BIBO + "pages", pub.pages)
-    if pub.year is not None:
-        e.add(node, FABIO + "hasPublicationYear", Literal(str(pub.year), datatype=NamedNode(XSD + "gYear")))
+    if pub.year is not None:  # FaBiO's year and the Dublin Core term most people try first
+        year = Literal(str(pub.year), datatype=NamedNode(XSD + "gYear"))
+        e.add(node, FABIO + "hasPublicationYear", year)
+        e.add(node, DCTERMS + "issued", year)
     e.evidence(node, pub)
 
 
@@ -415,12 +424,7 @@ EMITTERS = {
 
 def compile_file(source: SourceFile, registry: Registry, vocabulary: Vocabulary) -> list[Quad]:
     """All quads of one data file, in its source-document graph."""
-    e = Emitter(source, registry, vocabulary)
-    if source.data.source:
-        paper = doi_iri(source.doi)
-        e.add(paper, TYPE.value, term("Publication"))
-        e.add(paper, BIBO + "doi", source.doi)
-        e.add(paper, "referenceNumber", source.data.source.ref)
+    e = Emitter(source, registry, vocabulary)  # the paper itself is described once, by its references.yaml entry
     for kind, emit in EMITTERS.items():
         for record in getattr(source.data, kind):
             emit(e, record)
@@ -441,6 +445,6 @@ def document_quads(documents) -> list[Quad]:
 
 
 def compile_all(registry: Registry, vocabulary: Vocabulary) -> list[Quad]:
-    """Quads of every data file and source document (duplicates across files collapse in the store)."""
+    """Quads of every data file and source document; every shared entity is described by one file only."""
     quads = [quad for source in registry.files for quad in compile_file(source, registry, vocabulary)]
     return quads + document_quads(registry.documents)

@@ -158,6 +158,12 @@ class Conditions(Record):
     temperature: str | None = None
     text: str | None = None
 
+    @model_validator(mode="after")
+    def _one_potential(self):
+        if self.potential_v_rhe is not None and self.potential_v is not None:
+            raise ValueError("give the potential once: `potential_v_rhe` (vs RHE) or `potential_v` (no reference)")
+        return self
+
 
 class Measurement(Evidenced):
     cluster: Slug
