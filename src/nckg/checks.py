@@ -180,6 +180,7 @@ def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = T
         c.ref(s, loc + ("worse",), "clusters", cmp.worse)
         c.term(s, loc + ("metric",), "metric", cmp.metric)
         c.term(s, loc + ("reaction",), "reaction", cmp.reaction)
+        c.ref(s, loc + ("product",), "chemicals", cmp.product)
         c.term(s, loc + ("structural_difference",), "structural_difference", cmp.structural_difference)
     for s, i, rel in registry.records("relations"):
         loc = ("relations", i)

@@ -107,8 +107,8 @@ def _cluster(e: Emitter, cl: Cluster) -> None:
     node = e.cluster_iri(cl.id)
     e.add(node, TYPE.value, term("CopperNanocluster"))
     written = quotes.plain(cl.formula_as_written)  # as printed, minus the extraction's LaTeX markup
-    e.add(node, LABEL.value, cl.labels[0] if cl.labels else written)
-    e.add_all(node, SKOS + "altLabel", cl.labels)
+    e.add(node, LABEL.value, e.registry.cluster_labels[cl.id])  # unique: what tells same-named clusters apart
+    e.add_all(node, SKOS + "altLabel", cl.labels)  # the literature labels as the review writes them
     e.add(node, "formulaAsWritten", written)
     e.add(node, "canonicalFormula", formula.canonical_formula(cl, ligands))
     e.add(node, "formulaComplete", cl.formula_complete)
@@ -237,6 +237,7 @@ def _comparison(e: Emitter, cmp) -> None:
     e.add(node, "worse", e.cluster_iri(cmp.worse))
     e.add(node, "comparedMetric", term(cmp.metric))
     e.add(node, "reaction", e.vocab(cmp.reaction))
+    e.add(node, "comparedProduct", e.chemical(cmp.product))
     e.add(node, "ratio", cmp.ratio)
     e.add(node, "ratioText", cmp.ratio_text)
     e.add(node, "structuralDifference", e.vocab(cmp.structural_difference))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+from . import quotes
 from .schema import Cluster, Ligand
 
 
@@ -59,3 +62,31 @@ def free_electrons(cluster: Cluster, ligands: dict[str, Ligand]) -> tuple[int, s
     text = (f"n = {comp.Cu} Cu − [{' + '.join(terms) or '0'}] withdrawn by X-type ligands − {hydride} hydride"
             f" − ({cluster.charge}) charge = {n}")
     return n, text
+
+
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+
+def _bare(text: str) -> str:
+    """A label or formula reduced for comparison: markup, brackets, spaces and sub/superscripts folded away."""
+    return "".join(ch for ch in quotes.plain(text).translate(_SUBSCRIPTS).lower() if ch.isalnum())
+
+
+def display_labels(clusters: list[tuple[Cluster, int | None]]) -> dict[str, str]:
+    """Cluster id -> a unique display label, from (cluster, reference number of its paper) pairs.
+
+    The literature label (first of `labels`, else the formula as written) where no other cluster uses it; else the
+    label plus what tells the clusters apart: the formula as written when it says more than the label, otherwise
+    the paper's reference number ("Cu25 (ref. 58)"), and the id as a last resort."""
+    base = {cl.id: cl.labels[0] if cl.labels else quotes.plain(cl.formula_as_written) for cl, _ in clusters}
+    taken = Counter(base.values())
+    labels = {}
+    for cl, ref in clusters:
+        label = base[cl.id]
+        if taken[label] > 1:
+            written = quotes.plain(cl.formula_as_written)
+            extra = written if _bare(written) != _bare(label) else f"ref. {ref}" if ref else cl.id
+            label = f"{label} ({extra})"
+        labels[cl.id] = label
+    repeated = {label for label, n in Counter(labels.values()).items() if n > 1}
+    return {ident: f"{label} ({ident})" if label in repeated else label for ident, label in labels.items()}

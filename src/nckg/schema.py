@@ -194,6 +194,7 @@ class Comparison(Evidenced):
     worse: Slug
     metric: str
     reaction: str | None = None
+    product: Slug | None = None  # the product or generated species compared (chemical id)
     ratio: float | None = Field(default=None, gt=0)
     ratio_text: str | None = None
     structural_difference: str | None = None

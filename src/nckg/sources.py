@@ -10,7 +10,7 @@ from typing import Iterator, TypeVar
 import yaml
 from pydantic import ValidationError
 
-from . import config
+from . import config, formula
 from .namespaces import REVIEW_DOI
 from .schema import DataFile, Record
 
@@ -150,6 +150,12 @@ class Registry:
     def ligand_records(self) -> dict:
         """Ligand id -> Ligand record (without the file it came from)."""
         return {key: record for key, (_, record) in self.ligands.items()}
+
+    @cached_property
+    def cluster_labels(self) -> dict[str, str]:
+        """Cluster id -> its unique display label (`nckg.formula.display_labels`)."""
+        return formula.display_labels([(cl, source.data.source.ref if source.data.source else None)
+                               for source, _, cl in self.records("clusters")])
 
     @cached_property
     def doi_by_reference(self) -> dict[int, str]:
