@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pyoxigraph import CanonicalizationAlgorithm, Dataset, RdfFormat, parse
+from pyoxigraph import CanonicalizationAlgorithm, Dataset, Literal, NamedNode, Quad, RdfFormat, parse
 from rdflib import URIRef
 
 from conftest import CU32_FORMULA, build_test_store
@@ -108,3 +108,90 @@ def test_cli_query_formats(store_path):
     assert csv.stdout.splitlines()[0] == "f" and CU32_FORMULA in csv.stdout
     bad = CliRunner().invoke(main, ["query", "SELECT WHERE {", "--store", str(store_path)])
     assert bad.exit_code == 1 and "query rejected" in bad.output
+
+
+# --- each fact once, one definition per count --------------------------------------------------------------------
+
+NCKG = "https://w3id.org/nckg/ontology#"
+
+
+def _one(store, sparql: str):
+    return next(iter(store.query(sparql)))
+
+
+def test_union_default_graph_has_no_duplicate_rows(store):
+    # shared entities (publications, ligands, chemicals, the review) are described in one named graph only
+    quads = int(_one(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")["n"].value)
+    distinct = int(_one(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+                               "WHERE { GRAPH ?g { ?s ?p ?o } } }")["n"].value)
+    union_rows = int(_one(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")["n"].value)
+    assert quads == distinct == union_rows > 10_000
+    review = "<https://doi.org/10.1007/s40820-024-01555-6>"
+    graphs = {row["g"].value for row in store.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {review} ?p ?o }} }}")}
+    assert graphs == {"https://w3id.org/nckg/graph/doi/10.1007/s40820-024-01555-6"}
+
+
+def test_build_refuses_a_triple_stated_in_two_graphs():
+    s, p, o = (NamedNode("https://doi.org/10.1021/jacs.0c06577"), NamedNode(NCKG + "referenceNumber"),
+               Literal("39", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+    once = [Quad(s, p, o, NamedNode("https://w3id.org/nckg/graph/doi/10.1007/s40820-024-01555-6"))]
+    build.check_each_fact_once(once + once)  # the same quad twice is one fact in one graph
+    with pytest.raises(build.BuildError, match="1 triple.*in more than one named graph"):
+        build.check_each_fact_once(once + [Quad(s, p, o, NamedNode("https://w3id.org/nckg/graph/doi/10.1021/jacs.0c06577"))])
+
+
+def test_build_stats_landing_page_and_catalogue_count_alike(store):
+    from nckg import pages
+
+    registry = build.load_sources()
+    page = pages.counts(store)
+    catalogue = {row["kind"].value: int(row["count"].value) for row in store.run("counts")}
+    recorded = build.coverage(registry)
+    assert page["ligands"] == catalogue["ligands"] == recorded["ligands"]  # every ligand record, used or not
+    assert page["clusters"] == catalogue["clusters"] == recorded["clusters"]
+    assert page["quotes"] == catalogue["quotes"] == build.quote_count(registry)  # distinct evidence nodes
+    assert page["triples"] == sum(store.graph_counts().values())
+
+
+def test_nckg_stats_prints_the_build_counts():
+    registry = build.load_sources()
+    result = CliRunner().invoke(main, ["stats"])
+    assert result.exit_code == 0, result.output
+    assert f"ligands {build.coverage(registry)['ligands']}," in result.output
+    assert f"quotes: {build.quote_count(registry)} distinct" in result.output
+
+
+def test_every_cluster_has_a_unique_label_and_literature_alt_labels(store):
+    rows = list(store.query(f"SELECT ?c ?label WHERE {{ ?c a <{NCKG}CopperNanocluster> ; "
+                            "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"))
+    labels = [row["label"].value for row in rows]
+    assert len(labels) == len(set(labels)) == len({row["c"] for row in rows}) >= 50
+    alt = {row["l"].value for row in store.query(
+        "SELECT ?l WHERE { <https://w3id.org/nckg/resource/cluster/cu25-ref58> "
+        "<http://www.w3.org/2004/02/skos/core#altLabel> ?l }")}
+    assert alt == {"Cu25"} and "Cu25 (ref. 58)" in labels
+
+
+def test_one_property_finds_every_potential_with_its_reference_electrode(store):
+    rows = list(store.query(f"SELECT ?m ?v ?ref WHERE {{ ?m <{NCKG}potential> ?v ; <{NCKG}referenceElectrode> ?ref }}"))
+    both = int(_one(store, f"SELECT (COUNT(?m) AS ?n) WHERE {{ ?m <{NCKG}potentialVsRHE>|<{NCKG}appliedPotential> ?v }}")
+               ["n"].value)
+    assert len(rows) == both >= 4
+    assert {row["ref"].value for row in rows} == {"RHE", "not stated"}
+    cu26 = {(row["v"].value, row["ref"].value) for row in rows if "cu26-4plus" in row["m"].value}
+    assert ("-0.85", "RHE") in cu26  # 3.1: FE(NH3) 85.1 % at -0.85 V vs. RHE
+
+
+def test_publication_year_is_found_with_dcterms_issued(store):
+    row = _one(store, "SELECT ?y WHERE { <https://doi.org/10.1021/jacs.0c06577> "
+                      "<http://purl.org/dc/terms/issued> ?y }")  # ref. 39, J. Am. Chem. Soc. (2020)
+    assert row["y"].value == "2020"
+
+
+def test_validate_refuses_a_cluster_without_ligands_or_a_reason(project_copy):
+    paper = project_copy / "data" / "papers" / "ref058-cu28.yaml"
+    text = paper.read_text(encoding="utf-8")
+    paper.write_text("\n".join(t for t in text.splitlines() if "ligands_not_named" not in t) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 1
+    assert "cluster 'cu25-ref58' has no ligand" in result.output and "ref058-cu28.yaml:" in result.output

@@ -460,3 +460,59 @@ def test_every_catalyst_has_a_record_of_each_reaction(reg):
         assert reactions <= found[cid], (cid, reactions - found[cid])
     # and no cluster carries a reaction the text does not use it for
     assert {cid: r for cid, r in found.items() if r} == CATALYSTS
+
+
+# --- ligand links, display labels, photogenerated species ----------------------------------------------------------
+
+def _ligand_counts(reg, cid):
+    return {item.ligand: item.count for item in cluster(reg, cid).composition.ligands}
+
+
+def test_clusters_whose_ligands_the_review_names_link_them_with_count_not_reported(reg):
+    # 3.1: "utilized bulky carborane-alkynyl ligand to prepare atom-precise monomer Cu13·3PF6 and bridged dimer
+    # Cu26·4PF6"; "each Cu13 monomer loses a carbocycloalkynyl ligand and the adjacent PPh3, and the vacated space is
+    # occupied by the nido-carboranealkynyl ligands unit of the other monomer"; 2.2: CZ-PrAH for Cu13a/Cu13b;
+    # 3.3.4: "pyrazolate (denote as Pz) ligands were employed to synthesize Cu8 nanoclusters". No count is given.
+    assert _ligand_counts(reg, CU13_3PF6) == {"carboranealkynyl": None, "pph3": None}
+    assert _ligand_counts(reg, CU26_4PF6) == {"carboranealkynyl": None, "nido-carboranealkynyl": None, "pph3": None}
+    assert _ligand_counts(reg, "cu13-a") == _ligand_counts(reg, "cu13-b") == {"cz-pra": None}
+    assert _ligand_counts(reg, CU8_PZ) == {"pz": None}
+    assert reg.ligands["pz"][1].family == "PyrazolateLigand"
+
+
+def test_a_count_not_reported_stays_out_of_the_id_and_shows_as_n(reg):
+    cu13 = cluster(reg, CU13_3PF6)
+    assert formula.slug(cu13) == "cu13-3plus"  # ids of such clusters stay stable when their ligands are added
+    assert formula.canonical_formula(cu13, reg.ligand_records) == \
+        "[Cu13(carborane-alkynyl)n(PPh3)n]3+ (partial)"
+    assert formula.free_electrons(cu13, reg.ligand_records) is None
+
+
+def test_only_clusters_whose_ligands_the_review_does_not_name_lack_ligand_links(reg):
+    # 3.2: Cu6-NH / Cu6-N described by donor atoms only; 3.3.2: Cu25 named for its Cu13 core;
+    # 3.3.4: "Other Cu nanoclusters such as Cu10 or Cu18 had a much lower yield".
+    without = {cl.id for cl in _all(reg, "clusters") if not cl.composition.ligands}
+    assert without == {"cu6-nh", "cu6-n", "cu25-ref58", "cu10-ref62", "cu18-ref62"}
+    assert all(cluster(reg, cid).ligands_not_named for cid in without)
+
+
+def test_every_cluster_has_a_unique_display_label_and_keeps_its_literature_labels(reg):
+    labels = reg.cluster_labels
+    assert len(set(labels.values())) == len(labels) == len(reg.clusters)
+    # three clusters are called "Cu25": [Cu25H22(PPh3)12]Cl (2.3), [Cu25(SPhCl2)18H10]3- (3.3.6), and the Cu25 named
+    # only for its core beside Cu28 (3.3.2, ref. 58)
+    assert labels[CU25H22] == "Cu25 ([Cu25H22(PPh3)12]Cl)"
+    assert labels["cu25-ref58"] == "Cu25 (ref. 58)"
+    assert labels["cu18-ref62"] == "Cu18 (ref. 62)"
+    assert labels[CU32H20] == cluster(reg, CU32H20).labels[0]  # a label no other cluster uses stays as it is
+    assert cluster(reg, CU25H22).labels[0] == "Cu25"
+
+
+def test_singlet_oxygen_and_superoxide_are_photogenerated_species_of_sulfide_oxidation(reg):
+    # 3.2: "Cu13a presented lower superoxide radical (O2•−) yield and higher singlet oxygen (1O2) compared to that of
+    # Cu13b"; Fig. 8e: "Mechanism of Cu13 cluster and 3O2 for 1O2 and O2•- photogeneration".
+    found = {(c.better, c.worse, c.product) for c in _all(reg, "comparisons") if c.metric == "PhotogenerationYield"}
+    assert found == {("cu13-a", "cu13-b", "singlet-oxygen"), ("cu13-b", "cu13-a", "superoxide")}
+    assert {c.reaction for c in _all(reg, "comparisons") if c.metric == "PhotogenerationYield"} == \
+        {"PhotocatalyticSulfideOxidation"}
+    assert not [c for c in _all(reg, "comparisons") if c.metric == "ProductYield" and c.reaction is None]

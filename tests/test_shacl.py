@@ -106,6 +106,14 @@ MUTATIONS = [
     ("bad-inchikey", [(URIRef(NCKR + "chemical/formic-acid"), NCKG.inchikey, None)],
      [(URIRef(NCKR + "chemical/formic-acid"), NCKG.inchikey, Literal("BDAGIHXWWSANSR"))],
      URIRef(NCKR + "chemical/formic-acid"), "an InChIKey has the form XXXXXXXXXXXXXX-XXXXXXXXXX-X"),
+    ("cluster-without-ligand", [(CU25, NCKG.hasLigand, None)], [], CU25,
+     "a Cu nanocluster links its ligands (nckg:hasLigand) or states why the review names none"),
+    ("cluster-with-ligand-and-reason-for-none", [], [(CU25, NCKG.ligandsNotNamed, Literal("none named"))], CU25,
+     "a Cu nanocluster links its ligands (nckg:hasLigand) or states why the review names none"),
+    ("component-without-count", [(COMPONENT, NCKG["count"], None)], [], COMPONENT,
+     "a component count needs exactly one count, or nckg:countReported false"),
+    ("component-count-and-not-reported", [], [(COMPONENT, NCKG.countReported, Literal(False))], COMPONENT,
+     "a component count needs exactly one count, or nckg:countReported false"),
     ("lang-tagged-quote", [(EVIDENCE, NCKG.quote, None)], [(EVIDENCE, NCKG.quote, Literal("a quote", lang="en"))],
      EVIDENCE, None),
 ]
@@ -122,6 +130,16 @@ def test_invalid_data_is_rejected_with_its_message(valid, remove, add, focus, me
     assert shown in report.text or f"<{focus}>" in report.text or str(focus) in report.text, report.text
 
 
+def test_a_count_not_reported_and_a_cluster_whose_ligands_are_not_named_conform(valid):
+    # the review names PPh3 on Cu25 but (in this variation) not how many; a cluster with no ligand says why
+    not_reported = _mutated(valid, remove=[(COMPONENT, NCKG["count"], None)],
+                            add=[(COMPONENT, NCKG.countReported, Literal(False))])
+    assert validate_shapes(not_reported).conforms
+    unnamed = _mutated(valid, remove=[(CU25, NCKG.hasLigand, None)],
+                       add=[(CU25, NCKG.ligandsNotNamed, Literal("named only for its Cu13 core"))])
+    assert validate_shapes(unnamed).conforms
+
+
 def test_warnings_do_not_fail_validation(valid):
     mode = URIRef(NCKR + "coordination-mode/p-mu3")
     report = validate_shapes(_mutated(valid, [(mode, NCKG.bondingType, None)], [(mode, NCKG.bondingType, Literal("sigma"))]))
@@ -135,8 +153,10 @@ def test_invalid_fixture_file_lists_every_problem():
     messages = set(_messages(report))
     assert {"a cluster needs evidence (a quote from the review)", "copperAtomCount must be one integer >= 1",
             "a value in percent must lie in [0, 100]", "a measurement needs exactly one QUDT unit (qudt:unit)",
-            "a publication is identified by https://doi.org/<DOI in lower case>"} <= messages
-    assert report.violations == 7
+            "a publication is identified by https://doi.org/<DOI in lower case>",
+            "a Cu nanocluster links its ligands (nckg:hasLigand) or states why the review names none "
+            "(nckg:ligandsNotNamed)"} <= messages
+    assert report.violations == 8
 
 
 def test_dataset_graphs_are_validated_together(valid):
