@@ -231,7 +231,8 @@ REFERENCE_RHE, REFERENCE_NOT_STATED = "RHE", "not stated"
 
 
 def _comparison(e: Emitter, cmp) -> None:
-    node = resource("comparison", f"{cmp.better}-vs-{cmp.worse}-{_hash(cmp.model_dump(exclude={'evidence'}))}")
+    fields = cmp.model_dump(exclude={"evidence"} | ({"product"} if cmp.product is None else set()))  # stable IRIs
+    node = resource("comparison", f"{cmp.better}-vs-{cmp.worse}-{_hash(fields)}")
     e.add(node, TYPE.value, term("Comparison"))
     e.add(node, "better", e.cluster_iri(cmp.better))
     e.add(node, "worse", e.cluster_iri(cmp.worse))
