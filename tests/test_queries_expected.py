@@ -44,3 +44,11 @@ def _normal(term) -> str:
         return "None"
     text = term.value
     return "; ".join(sorted(re.split(r"[;,] ", text))) if ", " in text or "; " in text else text
+
+
+def test_every_ligand_family_offered_finds_clusters(graph):
+    # the family dropdown of clusters-by-ligand-family offers no family whose table would be empty
+    (family,) = [p for p in CATALOGUE["clusters-by-ligand-family"].parameters if p.name == "family"]
+    empty = [value for value in family.values
+             if not list(catalogue.run(graph, "clusters-by-ligand-family", {"family": value}))]
+    assert not empty, f"families offered without any cluster: {empty}"
