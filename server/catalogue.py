@@ -16,7 +16,7 @@ from nckg.namespaces import NCKR
 from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, TABLE_FORMATS, GraphStore, QueryError
 
 from .db import get_store
-from .negotiation import negotiate
+from .negotiation import negotiate, with_charset
 
 bp = Blueprint("catalogue", __name__)
 
@@ -155,16 +155,14 @@ def results(query_id: str) -> Response:
     try:
         result = get_store().query(query.body, substitutions=bindings)
     except QueryError as error:
-        abort(500, f"The catalogue query {query.id!r} failed: {error}")
+        abort(500, f"The catalogue query {query.id!r} failed: {error.message}")
     if media == HTML:
         names, rows = catalogue.table(result)
         return _html(_render_query_page(query, values, result=(names, rows)))
     if media == JSON:
         media = "application/sparql-results+json"
     body = GraphStore.serialize(result, media)
-    content_type = TABLE_FORMATS[media].media_type
-    if content_type.startswith("text/"):
-        content_type += "; charset=utf-8"
+    content_type = with_charset(TABLE_FORMATS[media].media_type)
     headers = {"Vary": "Accept"}
     if media in ("text/csv", "text/tab-separated-values"):
         suffix = "csv" if media == "text/csv" else "tsv"
@@ -182,7 +180,7 @@ def sparql_examples() -> Response:
         else request.url_root + "sparql"
     base = request.url_root + ".well-known/sparql-examples/"
     body = catalogue.examples_turtle(endpoint=endpoint, base=base, fmt=fmt)
-    content_type = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
+    content_type = with_charset(fmt.media_type)
     return Response(body, content_type=content_type, headers={"Vary": "Accept"})
 
 

@@ -19,10 +19,11 @@ from werkzeug.exceptions import HTTPException, NotFound
 
 from nckg import pages
 from nckg.namespaces import NCKR, PREFIXES
+from nckg.query_syntax import prefix_table
 from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, query_text
 
 from .db import get_store
-from .negotiation import negotiate
+from .negotiation import negotiate, with_charset
 
 bp = Blueprint("ui", __name__)
 
@@ -198,7 +199,8 @@ def editor() -> str:
     config = {"endpoint": url_for("sparql.endpoint", _external=True), "query": query,
               "run": request.args.get("run") in ("1", "true", "yes"), "prefixes": PREFIXES,
               "examples": [{"id": e["id"], "title": e["title"], "sparql": e["sparql"]} for e in examples]}
-    return render_template("editor.html", config=pages.json_script(config), examples=examples, query=query)
+    return render_template("editor.html", config=pages.json_script(config), examples=examples, query=query,
+                           prefixes=prefix_table())
 
 
 # --- cluster browser ---------------------------------------------------------------------------------------------
@@ -274,7 +276,7 @@ def download_file(name: str) -> Response:
             for old in [k for k in _dump_cache if k[:2] != key[:2]]:
                 del _dump_cache[old]
             _dump_cache[key] = body
-    content_type = dump.media_type + ("; charset=utf-8" if dump.media_type.startswith("text/") else "")
+    content_type = with_charset(dump.media_type)
     return Response(body, content_type=content_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -289,7 +291,7 @@ def _description(kind: str) -> Response:
         title = "VoID description" if kind == "void" else "DCAT catalogue record"
         return _html(render_template("description.html", kind=kind, title=title, turtle=turtle,
                                      triples=len(triples)))
-    return Response(pages.serialize_triples(triples, media), content_type=_with_charset(GRAPH_FORMATS[media].media_type),
+    return Response(pages.serialize_triples(triples, media), content_type=with_charset(GRAPH_FORMATS[media].media_type),
                     headers={"Vary": "Accept"})
 
 
@@ -308,11 +310,6 @@ def dcat() -> Response:
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
-
-def _with_charset(content_type: str) -> str:
-    return content_type + "; charset=utf-8" if content_type.startswith("text/") and "charset" not in content_type \
-        else content_type
-
 
 def _html(body: str) -> Response:
     return Response(body, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})

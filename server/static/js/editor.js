@@ -4,9 +4,13 @@
   "use strict";
   var config = JSON.parse(document.getElementById("editor-config").textContent);
   var status = document.getElementById("editor-status");
-  function say(message) { if (status) status.textContent = message; }
+  function say(message, failed) {
+    if (!status) return;
+    status.textContent = message;
+    status.classList.toggle("error", !!failed);
+  }
 
-  if (typeof Yasgui === "undefined") { say("The editor could not load."); return; }
+  if (typeof Yasgui === "undefined") { say("The editor could not load.", true); return; }
   if (window.NckgYasrChart && typeof Chart !== "undefined") Yasgui.Yasr.registerPlugin("chart", window.NckgYasrChart);
 
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
@@ -44,7 +48,7 @@
       var error = results && results.getError && results.getError();
       var n = results && results.getBindings && results.getBindings() ? results.getBindings().length : null;
       say(error ? "The query failed; see the message below." :
-          n === null ? "Query finished." : n + " result" + (n === 1 ? "" : "s") + ".");
+          n === null ? "Query finished." : n + " result" + (n === 1 ? "" : "s") + ".", !!error);
       document.body.setAttribute("data-query-state", error ? "error" : "done");
     });
   }
