@@ -214,8 +214,10 @@ def clusters() -> Response:
         return _csv([key for key, _ in pages.CLUSTER_COLUMNS] + ["canonical_formula", "iri", "source"], rows,
                     "nckg-clusters.csv")
     if media == JSON:
-        return _json({"columns": [{"key": k, "title": t} for k, t in pages.CLUSTER_COLUMNS], "clusters": rows})
-    body = render_template("clusters.html", rows=rows, columns=pages.CLUSTER_COLUMNS)
+        return _json({"columns": [{"key": k, "title": t} for k, t in pages.CLUSTER_COLUMNS],
+                      "clusters": [{k: v for k, v in row.items() if k != "search"} for row in rows]})
+    body = render_template("clusters.html", rows=rows, columns=pages.CLUSTER_COLUMNS,
+                           facets=pages.cluster_facets(rows))
     return _html(body)
 
 

@@ -24,10 +24,11 @@ from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QuerySoluti
 
 from . import config
 from .namespaces import NCKG, NCKR, PREFIXES, XSD
+from .search import search_key
 from .store import GraphStore, QueryResult
 
 TAGS = ("structure", "coordination", "synthesis", "performance", "comparison", "provenance", "linking")
-TYPES = ("string", "integer", "decimal", "boolean", "iri", "enum", "cluster", "ligand", "chemical", "doi")
+TYPES = ("string", "search", "integer", "decimal", "boolean", "iri", "enum", "cluster", "ligand", "chemical", "doi")
 RESERVED = {"format", "query", "limit"}  # request parameters that are not query parameters
 EXAMPLES_BASE = "https://w3id.org/nckg/.well-known/sparql-examples/"
 SH = "http://www.w3.org/ns/shacl#"
@@ -126,6 +127,14 @@ class Parameter:
         if self.pattern and not re.fullmatch(self.pattern, text):
             self._fail(text, f"text matching {self.pattern}")
         return Literal(text)
+
+    def _parse_search(self, text: str) -> Literal:
+        """Search text, bound as its comparison key (nckg.search.search_key: letters and digits, lower case)."""
+        self._parse_string(text)
+        key = search_key(text)
+        if not key:
+            self._fail(text, "text with at least one letter or digit")
+        return Literal(key)
 
     def _parse_integer(self, text: str) -> Literal:
         if not _INTEGER.match(text):

@@ -19,6 +19,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, RdfFormat,
 
 from .namespaces import BIBO, DCTERMS, GRAPH, NCKG, NCKR, OWL, PREFIXES, RDF, RDFS, REVIEW_DOI, SKOS, XSD
 from .remote import UNVERSIONED
+from .search import search_key
 from .store import GRAPH_FORMATS, GraphStore, query_text
 
 INFERRED_GRAPH = GRAPH + "inferred"
@@ -269,7 +270,41 @@ def cluster_table(store: GraphStore) -> list[dict[str, Any]]:
             "measurements": _value(row["measurements"]) or 0,
             "reference": _value(row["reference"]), "source": row["source"].value if row["source"] else "",
         })
+    found = cluster_search_names(store)
+    for entry in table:
+        names = found.get(entry["iri"], {})
+        entry["search"] = " ".join(sorted({search_key(name) for kind in names.values() for name in kind}))
+        entry["ligand_families"] = sorted(names.get("ligand family", set()) - {"ligand"})
+        entry["hydride_state"] = HYDRIDE_STATES[_hydride_state(entry["hydride"])]
     return table
+
+
+# the cluster browser's hydride facet: state -> label
+HYDRIDE_STATES = {"with": "with hydrides", "free": "hydride-free", "unknown": "hydride count not reported"}
+
+
+def _hydride_state(count) -> str:
+    return "unknown" if count is None else "with" if count > 0 else "free"
+
+
+def cluster_search_names(store: GraphStore) -> dict[str, dict[str, set[str]]]:
+    """Every name a cluster can be found by (find-cluster.rq with an empty text): cluster IRI -> kind of match
+    (name or formula, ligand, ligand family, class, core configuration, reaction, product) -> names."""
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in store.run("find-cluster", text=Literal("")):
+        found[row["cluster"].value][row["match_kind"].value].add(row["match"].value)
+    return found
+
+
+def cluster_facets(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """The values the cluster browser can narrow its table to: ligand family, reaction, hydride, core
+    configuration (each sorted, each present in some row)."""
+    return {
+        "ligand_families": sorted({f for r in rows for f in r["ligand_families"]}, key=str.lower),
+        "reactions": sorted({x for r in rows for x in r["reactions"].split("; ") if x}, key=str.lower),
+        "hydride_state": [label for label in HYDRIDE_STATES.values() if any(r["hydride_state"] == label for r in rows)],
+        "core_configuration": sorted({r["core_configuration"] for r in rows if r["core_configuration"]}),
+    }
 
 
 # --- Evidence --------------------------------------------------------------------------------------------------
@@ -871,6 +906,6 @@ def dump(store: GraphStore, name: str) -> bytes:
 
 __all__ = [
     "CLUSTER_COLUMNS", "COUNT_ORDER", "DUMPS", "PLOTS", "ClusterPage", "Labels", "Quote", "ResourcePage", "Term",
-    "cluster_page", "cluster_table", "counts", "dcat_description", "describe", "dump", "fe_series", "labels",
+    "cluster_facets", "cluster_page", "cluster_search_names", "cluster_table", "counts", "dcat_description", "describe", "dump", "fe_series", "labels",
     "plot_csv", "plot_json", "plot_table", "split_plottable", "resource_page", "schema_org", "serialize_triples", "void_description",
 ]
