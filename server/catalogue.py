@@ -12,10 +12,10 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from werkzeug.exceptions import HTTPException
 
 from nckg import catalogue
-from nckg.namespaces import NCKR
 from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, TABLE_FORMATS, GraphStore, QueryError
 
 from .db import get_store
+from .links import link_for
 from .negotiation import negotiate, with_charset
 
 bp = Blueprint("catalogue", __name__)
@@ -186,13 +186,12 @@ def sparql_examples() -> Response:
 
 @bp.app_template_filter("catalogue_href")
 def catalogue_href(term) -> str | None:
-    """Where a result cell links to: /resource/<id> for the graph's own IRIs (when served), else the IRI."""
+    """Where a result cell links to (server.links): this server's page for the graph's own IRIs, else the IRI."""
     value = getattr(term, "value", None)
     if value is None or type(term).__name__ != "NamedNode":
         return None
-    if value.startswith(NCKR) and "resources" in current_app.blueprints:
-        return url_for("resources.resource", ident=value[len(NCKR):])
-    return value if value.startswith(("http://", "https://")) else None
+    target = link_for(value)
+    return target if target.startswith(("http://", "https://", "/")) else None
 
 
 @bp.app_template_filter("catalogue_cell")

@@ -18,11 +18,12 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, NotFound
 
 from nckg import pages
-from nckg.namespaces import NCKR, PREFIXES
+from nckg.namespaces import PREFIXES
 from nckg.query_syntax import prefix_table
 from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, query_text
 
 from .db import get_store
+from .links import link_for
 from .negotiation import negotiate, with_charset
 
 bp = Blueprint("ui", __name__)
@@ -57,11 +58,8 @@ def navigation() -> dict:
 
 
 def resource_url(term_or_iri) -> str:
-    """Where a term links to: /resource/<id> for the graph's own IRIs, the IRI itself otherwise."""
-    iri = term_or_iri.value if isinstance(term_or_iri, pages.Term) else str(term_or_iri)
-    if iri.startswith(NCKR):
-        return url_for("resources.resource", ident=iri[len(NCKR):])
-    return iri
+    """Where a term links to (server.links): this server's page for the graph's own IRIs, the IRI otherwise."""
+    return link_for(term_or_iri.value if isinstance(term_or_iri, pages.Term) else str(term_or_iri))
 
 
 @bp.app_template_filter("href")

@@ -168,6 +168,25 @@ def vocabulary_section(graph: Graph) -> str:
     return "\n".join(parts)
 
 
+def term_anchor(iri: str) -> str | None:
+    """The fragment of the documentation entry of an ontology term (class, property or vocabulary individual);
+    None for IRIs the ontology does not define."""
+    return _anchors(ontology_dir()).get(iri)
+
+
+@lru_cache(maxsize=4)
+def _anchors(root) -> dict[str, str]:
+    graph = ontology_graph()
+    anchors = {}
+    for subject in set(graph.subjects(RDF.type, None)):
+        if isinstance(subject, URIRef) and str(subject).startswith(str(NCKG)):
+            anchors[str(subject)] = _name(graph, subject).lower()
+    for cls_name in VOCABULARY_CLASSES:
+        for member in graph.subjects(RDF.type, NCKG[cls_name]):
+            anchors[str(member)] = f"vocab-{_name(graph, member)}"
+    return anchors
+
+
 _TOC_ENTRY = '<li><h4><a href="#vocabularies">Controlled vocabularies</a></h4></li>'
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, RdfFormat, Triple, serialize
 
 from .namespaces import BIBO, DCTERMS, GRAPH, NCKG, NCKR, OWL, PREFIXES, RDF, RDFS, REVIEW_DOI, SKOS, XSD
+from .linked_data import serialize_triples
 from .remote import UNVERSIONED
 from .search import search_key
 from .store import GRAPH_FORMATS, GraphStore, query_text
@@ -779,18 +780,6 @@ def _fe_group(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def describe(store: GraphStore, iri: str) -> list[Triple]:
     """The RDF description of a resource (page-resource-describe.rq); empty when unknown."""
     return list(store.run("page-resource-describe", resource=NamedNode(iri)))
-
-
-TURTLE_PREFIXES = {**PREFIXES, "dcat": "http://www.w3.org/ns/dcat#", "void": "http://rdfs.org/ns/void#",
-                   "foaf": "http://xmlns.com/foaf/0.1/", "sd": "http://www.w3.org/ns/sparql-service-description#"}
-
-
-def serialize_triples(triples: list[Triple], media_type: str) -> bytes:
-    """Triples in one of store.GRAPH_FORMATS (Turtle, N-Triples, JSON-LD, RDF/XML ...), with the project prefixes."""
-    fmt = GRAPH_FORMATS[media_type]
-    if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG, RdfFormat.N3, RdfFormat.RDF_XML):
-        return serialize(triples, format=fmt, prefixes=TURTLE_PREFIXES)
-    return serialize(triples, format=fmt)
 
 
 def schema_org(page: ResourcePage, url: str, cluster: ClusterPage | None = None) -> dict[str, Any]:
