@@ -275,7 +275,7 @@ def cluster_table(store: GraphStore) -> list[dict[str, Any]]:
     for entry in table:
         names = found.get(entry["iri"], {})
         entry["search"] = " ".join(sorted({search_key(name) for kind in names.values() for name in kind}))
-        entry["ligand_families"] = sorted(names.get("ligand family", set()) - {"ligand"})
+        entry["ligand_families"] = sorted(names.get("ligand_families", set()) - {"ligand"}, key=str.lower)
         entry["hydride_state"] = HYDRIDE_STATES[_hydride_state(entry["hydride"])]
     return table
 
@@ -288,12 +288,17 @@ def _hydride_state(count) -> str:
     return "unknown" if count is None else "with" if count > 0 else "free"
 
 
+# find-cluster.rq's columns of what a cluster can be found by
+SEARCH_COLUMNS = ("names", "ligands", "ligand_families", "classes", "core_configuration", "reactions", "products")
+
+
 def cluster_search_names(store: GraphStore) -> dict[str, dict[str, set[str]]]:
-    """Every name a cluster can be found by (find-cluster.rq with an empty text): cluster IRI -> kind of match
-    (name or formula, ligand, ligand family, class, core configuration, reaction, product) -> names."""
-    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    """Every name a cluster can be found by (find-cluster.rq with an empty text): cluster IRI -> column (names,
+    ligands, ligand_families, classes, core_configuration, reactions, products) -> names."""
+    found: dict[str, dict[str, set[str]]] = {}
     for row in store.run("find-cluster", text=Literal("")):
-        found[row["cluster"].value][row["match_kind"].value].add(row["match"].value)
+        found[row["cluster"].value] = {column: {name for name in row[column].value.split(" | ") if name}
+                                       for column in SEARCH_COLUMNS if row[column] is not None}
     return found
 
 
@@ -894,7 +899,7 @@ def dump(store: GraphStore, name: str) -> bytes:
 
 
 __all__ = [
-    "CLUSTER_COLUMNS", "COUNT_ORDER", "DUMPS", "PLOTS", "ClusterPage", "Labels", "Quote", "ResourcePage", "Term",
+    "CLUSTER_COLUMNS", "COUNT_ORDER", "DUMPS", "HYDRIDE_STATES", "PLOTS", "REFERENCE_NAMES", "SEARCH_COLUMNS", "ClusterPage", "Labels", "Quote", "ResourcePage", "Term",
     "cluster_facets", "cluster_page", "cluster_search_names", "cluster_table", "counts", "dcat_description", "describe", "dump", "fe_series", "labels",
     "plot_csv", "plot_json", "plot_table", "split_plottable", "resource_page", "schema_org", "serialize_triples", "void_description",
 ]
