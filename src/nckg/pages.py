@@ -899,7 +899,8 @@ def dump(store: GraphStore, name: str) -> bytes:
 
 
 __all__ = [
-    "CLUSTER_COLUMNS", "COUNT_ORDER", "DUMPS", "HYDRIDE_STATES", "PLOTS", "REFERENCE_NAMES", "SEARCH_COLUMNS", "ClusterPage", "Labels", "Quote", "ResourcePage", "Term",
-    "cluster_facets", "cluster_page", "cluster_search_names", "cluster_table", "counts", "dcat_description", "describe", "dump", "fe_series", "labels",
-    "plot_csv", "plot_json", "plot_table", "split_plottable", "resource_page", "schema_org", "serialize_triples", "void_description",
+    "CLUSTER_COLUMNS", "COUNT_ORDER", "DUMPS", "HYDRIDE_STATES", "PLOTS", "REFERENCE_NAMES", "SEARCH_COLUMNS",
+    "ClusterPage", "Labels", "Quote", "ResourcePage", "Term", "cluster_facets", "cluster_page", "cluster_search_names",
+    "cluster_table", "counts", "dcat_description", "describe", "dump", "fe_series", "labels", "plot_csv", "plot_json",
+    "plot_table", "resource_page", "schema_org", "serialize_triples", "split_plottable", "void_description",
 ]
