@@ -24,6 +24,7 @@ from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QuerySoluti
 
 from . import config
 from .namespaces import NCKG, NCKR, PREFIXES, XSD
+from .query_syntax import declarations
 from .search import search_key
 from .store import GraphStore, QueryResult
 
@@ -478,12 +479,8 @@ def examples_turtle(endpoint: str = "https://w3id.org/nckg/sparql", base: str = 
     schema = lambda local: NamedNode(SCHEMA + local)  # noqa: E731
     rdfs = "http://www.w3.org/2000/01/rdf-schema#"
     prefixes_node = BlankNode("sparql_examples_prefixes")
-    triples = [Triple(prefixes_node, RDF_TYPE, NamedNode("http://www.w3.org/2002/07/owl#Ontology"))]
-    for prefix, namespace in PREFIXES.items():
-        declaration = BlankNode(f"prefix_{prefix}")
-        triples += [Triple(prefixes_node, sh("declare"), declaration),
-                    Triple(declaration, sh("prefix"), Literal(prefix)),
-                    Triple(declaration, sh("namespace"), Literal(namespace, datatype=NamedNode(XSD + "anyURI")))]
+    triples = [Triple(prefixes_node, RDF_TYPE, NamedNode("http://www.w3.org/2002/07/owl#Ontology")),
+               *declarations(prefixes_node, lambda prefix: BlankNode(f"prefix_{prefix}"))]
     target = NamedNode(endpoint)
     for query in load_catalogue(directory).values():
         node = NamedNode(base + query.id)

@@ -21,7 +21,7 @@ from .namespaces import BIBO, DCTERMS, GRAPH, NCKG, NCKR, OWL, PREFIXES, RDF, RD
 from .linked_data import serialize_triples
 from .remote import UNVERSIONED
 from .search import search_key
-from .store import GRAPH_FORMATS, GraphStore, query_text
+from .store import GraphStore, query_text
 
 INFERRED_GRAPH = GRAPH + "inferred"
 DATASET_IRI = "https://w3id.org/nckg/dataset"

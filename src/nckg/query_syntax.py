@@ -34,13 +34,14 @@ def prefix_table(prefixes: dict[str, str] | None = None) -> list[tuple[str, str]
     return sorted((PREDECLARED if prefixes is None else prefixes).items())
 
 
-def declarations(subject: NamedNode) -> list[Triple]:
+def declarations(subject: NamedNode | BlankNode, name_node=None) -> list[Triple]:
     """The predeclared prefixes as SHACL prefix declarations of `subject` (`sh:declare [ sh:prefix "rdfs" ;
-    sh:namespace "..."^^xsd:anyURI ]`), the vocabulary the SPARQL examples convention uses."""
+    sh:namespace "..."^^xsd:anyURI ]`), the vocabulary the SPARQL examples convention uses; `name_node(prefix)`
+    gives each declaration's node (default: a fresh blank node)."""
     sh = "http://www.w3.org/ns/shacl#"
     triples = []
     for name, iri in prefix_table():
-        node = BlankNode()
+        node = name_node(name) if name_node else BlankNode()
         triples += [Triple(subject, NamedNode(sh + "declare"), node),
                     Triple(node, NamedNode(sh + "prefix"), Literal(name)),
                     Triple(node, NamedNode(sh + "namespace"), Literal(iri, datatype=NamedNode(XSD + "anyURI")))]
