@@ -296,3 +296,6 @@ def test_editor_runs_a_query_without_prefix_declarations(page):
     run_and_wait(page)
     assert page.locator("#editor-status").inner_text() == "3 results."
     assert page.locator("#predeclared-prefixes code", has_text="rdfs:").count() == 1
+    assert page.locator(".yasqe .parseErrorIcon").count() == 0  # the editor's own check knows them too
+    page.evaluate("window.nckgYasgui.getTab().getYasqe().setValue('SELECT * WHERE { ?s foo:bar ?o }')")
+    page.wait_for_selector(".yasqe .parseErrorIcon")  # an undeclared prefix is still marked

@@ -26,6 +26,25 @@
   window.nckgYasgui = yasgui;
 
   function tab() { return yasgui.getTab(); }
+
+  /* The endpoint predeclares the common prefixes (a query's own PREFIX wins): teach YASQE's syntax check the same,
+     so `rdfs:label` without a PREFIX line is not marked as an error. Applied to every tab's editor. */
+  function predeclare(yasqe) {
+    if (!yasqe || yasqe.nckgPredeclared || !yasqe.getMode) return;
+    var mode = yasqe.getMode();
+    var startState = mode && mode.startState;
+    if (!startState) return;
+    mode.startState = function () {
+      var state = startState.apply(this, arguments);
+      state.prefixes = Object.assign({}, config.prefixes, state.prefixes || {});
+      return state;
+    };
+    yasqe.nckgPredeclared = true;
+    yasqe.setValue(yasqe.getValue());  /* re-tokenise from the first line with the new start state */
+  }
+  predeclare(tab().getYasqe());
+  yasgui.on("tabAdd", function (instance, id) { var t = instance.getTab(id); if (t) predeclare(t.getYasqe()); });
+  yasgui.on("tabSelect", function (instance, id) { var t = instance.getTab(id); if (t) predeclare(t.getYasqe()); });
   tab().setEndpoint(config.endpoint);
   tab().setQuery(config.query);
 

@@ -38,7 +38,7 @@
                    pointRadius: 6, pointHoverRadius: 8 };
         }) },
         options: {
-          scales: { x: axis("Applied potential (V; vs RHE, or reference not stated)"),
+          scales: { x: axis("Applied potential (V; vs RHE, or reference not stated)", { grace: "5%" }),
                     y: axis("Faradaic efficiency (%)", { min: 0, max: 100 }) },
           plugins: { legend: { position: "bottom", labels: { usePointStyle: true } }, tooltip: { callbacks: { label: function (ctx) {
             return ctx.dataset.label + ": " + ctx.parsed.y + " % at " + minus(ctx.parsed.x) + " V"; } } } }
