@@ -9,7 +9,7 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import HTTPException
 
 from nckg.limits import LimitExceeded, QueryLimits, QueryTooLong, ServiceRefused, check_query
-from nckg.pages import serialize_triples
+from nckg.linked_data import serialize_triples
 from nckg.query_syntax import prefix_table
 from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, TABLE_FORMATS
 from nckg.worker import Answer, Job, JobFailed

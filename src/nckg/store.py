@@ -111,9 +111,9 @@ class ServiceNotAllowed(QueryError):
     """The query calls a SERVICE endpoint that is not on the allowlist (none by default)."""
 
 
-def formats_for(result: QueryResult) -> dict[str, Format]:
-    """The media types a result can be serialized to, mapped to the native serializer."""
-    return GRAPH_FORMATS if isinstance(result, QueryTriples) else TABLE_FORMATS
+def formats_for(result: QueryResult | list[Triple]) -> dict[str, Format]:
+    """The media types a result (or a list of triples) can be serialized to, mapped to the native serializer."""
+    return GRAPH_FORMATS if isinstance(result, (QueryTriples, list)) else TABLE_FORMATS
 
 
 def format_media_types(name: str, result: QueryResult) -> list[str]:
@@ -237,11 +237,13 @@ class GraphStore:
         return [*self.run("service_description", endpoint=NamedNode(endpoint)), *declarations(NamedNode(endpoint))]
 
     @staticmethod
-    def serialize(result: QueryResult, media_type: str) -> bytes:
-        """Serialize a query result with pyoxigraph's native writer for `media_type` (see formats_for)."""
+    def serialize(result: QueryResult | list[Triple], media_type: str) -> bytes:
+        """Serialize a query result (or a list of triples) with pyoxigraph's native writer for `media_type`."""
         fmt = formats_for(result).get(media_type.split(";")[0].strip().lower())
         if fmt is None:
             raise ValueError(f"cannot serialize this result as {media_type}")
+        if isinstance(result, list):
+            return serialize(result, format=fmt) or b""
         return result.serialize(format=fmt)
 
     @staticmethod
