@@ -12,11 +12,11 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from werkzeug.exceptions import HTTPException
 
 from nckg import catalogue
-from nckg.namespaces import NCKR
 from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, TABLE_FORMATS, GraphStore, QueryError
 
 from .db import get_store
-from .negotiation import negotiate
+from .links import link_for
+from .negotiation import negotiate, with_charset
 
 bp = Blueprint("catalogue", __name__)
 
@@ -155,16 +155,14 @@ def results(query_id: str) -> Response:
     try:
         result = get_store().query(query.body, substitutions=bindings)
     except QueryError as error:
-        abort(500, f"The catalogue query {query.id!r} failed: {error}")
+        abort(500, f"The catalogue query {query.id!r} failed: {error.message}")
     if media == HTML:
         names, rows = catalogue.table(result)
         return _html(_render_query_page(query, values, result=(names, rows)))
     if media == JSON:
         media = "application/sparql-results+json"
     body = GraphStore.serialize(result, media)
-    content_type = TABLE_FORMATS[media].media_type
-    if content_type.startswith("text/"):
-        content_type += "; charset=utf-8"
+    content_type = with_charset(TABLE_FORMATS[media].media_type)
     headers = {"Vary": "Accept"}
     if media in ("text/csv", "text/tab-separated-values"):
         suffix = "csv" if media == "text/csv" else "tsv"
@@ -182,19 +180,18 @@ def sparql_examples() -> Response:
         else request.url_root + "sparql"
     base = request.url_root + ".well-known/sparql-examples/"
     body = catalogue.examples_turtle(endpoint=endpoint, base=base, fmt=fmt)
-    content_type = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
+    content_type = with_charset(fmt.media_type)
     return Response(body, content_type=content_type, headers={"Vary": "Accept"})
 
 
 @bp.app_template_filter("catalogue_href")
 def catalogue_href(term) -> str | None:
-    """Where a result cell links to: /resource/<id> for the graph's own IRIs (when served), else the IRI."""
+    """Where a result cell links to (server.links): this server's page for the graph's own IRIs, else the IRI."""
     value = getattr(term, "value", None)
     if value is None or type(term).__name__ != "NamedNode":
         return None
-    if value.startswith(NCKR) and "resources" in current_app.blueprints:
-        return url_for("resources.resource", ident=value[len(NCKR):])
-    return value if value.startswith(("http://", "https://")) else None
+    target = link_for(value)
+    return target if target.startswith(("http://", "https://", "/")) else None
 
 
 @bp.app_template_filter("catalogue_cell")

@@ -51,6 +51,10 @@ HSTS_SECONDS = 0  # Strict-Transport-Security max-age; set it (e.g. 31536000) on
 # --- logging ---------------------------------------------------------------------------------------------------
 ACCESS_LOG = True  # one JSON line per request on the `nckg.access` logger (request id, status, timings)
 
+# --- linked data ---------------------------------------------------------------------------------------------
+PUBLIC_BASE = None  # None: pages link the graph's w3id IRIs to this server's own /resource/... and /ontology pages;
+#   a URL (NCKG_PUBLIC_BASE, e.g. "https://w3id.org/nckg/" on the public deployment): links go there instead
+
 # --- backend and caching (issue #10 phase 2; see server/README.md, "Scaling out and caching") ------------------
 SPARQL_URL = None  # a remote SPARQL 1.1 query endpoint used instead of the embedded store (NCKG_SPARQL_URL)
 SPARQL_UPDATE_URL = None  # its SPARQL UPDATE endpoint (NCKG_SPARQL_UPDATE_URL; only `nckg build --target` writes)

@@ -55,5 +55,16 @@ def negotiate(offered: Sequence[str], names: Mapping[str, Sequence[str]] = FORMA
     """The media type to answer with, from `offered` (preferred first); 406 when none is acceptable."""
     choice = choose(offered, names)
     if choice is None:
-        abort(406, f"Cannot answer as {asked()}. Available: {', '.join(offered)}")
+        not_acceptable(offered)
     return choice
+
+
+def not_acceptable(offered: Sequence[str]) -> None:
+    """Answer 406 naming what was asked and each offered media type once."""
+    abort(406, f"Cannot answer as {asked()}. Available: {', '.join(dict.fromkeys(offered))}")
+
+
+def with_charset(content_type: str) -> str:
+    """A text/* media type with `; charset=utf-8` (once: some serializers' media types carry it already)."""
+    return content_type + "; charset=utf-8" if content_type.startswith("text/") and "charset" not in content_type \
+        else content_type

@@ -1,7 +1,9 @@
 """Linked data: every IRI under https://w3id.org/nckg/resource/ is served at /resource/<id>.
 
 Content negotiation (Accept header, or `?format=` for browsers): an HTML page (clusters get the cluster page),
-Turtle, JSON-LD, N-Triples or RDF/XML. Unknown resources answer 404 (an HTML page for browsers).
+Turtle, JSON-LD (compacted, with an @context; also for `Accept: application/json`), N-Triples or RDF/XML. The RDF
+is a concise bounded description (queries/page-resource-describe.rq): a cluster's document holds its measurements,
+comparisons and syntheses with their conditions, units and evidence. Unknown resources answer 404.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from nckg.namespaces import NCKG, NCKR
 from nckg.store import FORMAT_NAMES, GRAPH_FORMATS
 
 from .db import get_store
-from .negotiation import negotiate
+from .negotiation import negotiate, with_charset
 
 bp = Blueprint("resources", __name__)
 
 HTML = "text/html"
-OFFERED = [HTML, "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+OFFERED = [HTML, "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml",
+           "application/json"]  # application/json: the JSON-LD document (compacted, with its @context)
 NAMES = {**FORMAT_NAMES, "html": (HTML,), "json": ("application/ld+json",)}
 ALTERNATES = (("text/turtle", "ttl"), ("application/ld+json", "jsonld"), ("application/n-triples", "nt"),
               ("application/rdf+xml", "rdfxml"))
@@ -42,8 +45,7 @@ def resource(ident: str) -> Response:
         triples = pages.describe(store, iri)
         if not triples:
             abort(404, f"The knowledge graph has no resource <{iri}>.")
-        fmt = GRAPH_FORMATS[media]
-        content_type = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
+        content_type = with_charset(GRAPH_FORMATS[media].media_type)
         return Response(pages.serialize_triples(triples, media), content_type=content_type, headers=headers)
     page = pages.resource_page(store, iri)
     if page is None:

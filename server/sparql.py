@@ -9,11 +9,13 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import HTTPException
 
 from nckg.limits import LimitExceeded, QueryLimits, QueryTooLong, ServiceRefused, check_query
-from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, TABLE_FORMATS, GraphStore
+from nckg.linked_data import serialize_triples
+from nckg.query_syntax import prefix_table
+from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, TABLE_FORMATS
 from nckg.worker import Answer, Job, JobFailed
 
 from .db import allowed_services, get_store, run_query
-from .negotiation import asked, choose, negotiate
+from .negotiation import asked, choose, negotiate, not_acceptable
 from .security import request_id
 
 bp = Blueprint("sparql", __name__)
@@ -65,7 +67,7 @@ def endpoint() -> Response:
         abort(400, str(error))
     table, graph = choose(list(TABLE_FORMATS)), choose(list(GRAPH_FORMATS))
     if table is None and graph is None:
-        abort(406, f"Cannot answer as {asked()}. Available: {', '.join([*TABLE_FORMATS, *GRAPH_FORMATS])}")
+        not_acceptable([*TABLE_FORMATS, *GRAPH_FORMATS])
     row_limit = int(current_app.config["RESULT_ROW_LIMIT"]) or None
     timeout = float(current_app.config["QUERY_TIMEOUT"])
     job = Job(query, default_graph_uris=tuple(params.getlist("default-graph-uri")),
@@ -125,9 +127,9 @@ def service_description() -> Response:
     media_type = negotiate([*GRAPH_FORMATS, HTML], {**FORMAT_NAMES, "html": (HTML,)})
     if media_type == HTML:
         page = render_template("sparql/service.html", endpoint=request.base_url, graphs=store.graph_counts(),
-                               formats=FORMAT_NAMES, limits=_limits())
+                               formats=FORMAT_NAMES, limits=_limits(), prefixes=prefix_table())
         return _response(page, "text/html; charset=utf-8")
-    return _response(GraphStore.serialize(store.service_description(request.base_url), media_type),
+    return _response(serialize_triples(store.service_description(request.base_url), media_type),
                      GRAPH_FORMATS[media_type].media_type)
 
 

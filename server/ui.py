@@ -18,11 +18,13 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, NotFound
 
 from nckg import pages
-from nckg.namespaces import NCKR, PREFIXES
+from nckg.namespaces import PREFIXES
+from nckg.query_syntax import prefix_table
 from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, query_text
 
 from .db import get_store
-from .negotiation import negotiate
+from .links import link_for
+from .negotiation import negotiate, with_charset
 
 bp = Blueprint("ui", __name__)
 
@@ -56,11 +58,8 @@ def navigation() -> dict:
 
 
 def resource_url(term_or_iri) -> str:
-    """Where a term links to: /resource/<id> for the graph's own IRIs, the IRI itself otherwise."""
-    iri = term_or_iri.value if isinstance(term_or_iri, pages.Term) else str(term_or_iri)
-    if iri.startswith(NCKR):
-        return url_for("resources.resource", ident=iri[len(NCKR):])
-    return iri
+    """Where a term links to (server.links): this server's page for the graph's own IRIs, the IRI otherwise."""
+    return link_for(term_or_iri.value if isinstance(term_or_iri, pages.Term) else str(term_or_iri))
 
 
 @bp.app_template_filter("href")
@@ -198,7 +197,8 @@ def editor() -> str:
     config = {"endpoint": url_for("sparql.endpoint", _external=True), "query": query,
               "run": request.args.get("run") in ("1", "true", "yes"), "prefixes": PREFIXES,
               "examples": [{"id": e["id"], "title": e["title"], "sparql": e["sparql"]} for e in examples]}
-    return render_template("editor.html", config=pages.json_script(config), examples=examples, query=query)
+    return render_template("editor.html", config=pages.json_script(config), examples=examples, query=query,
+                           prefixes=prefix_table())
 
 
 # --- cluster browser ---------------------------------------------------------------------------------------------
@@ -212,8 +212,10 @@ def clusters() -> Response:
         return _csv([key for key, _ in pages.CLUSTER_COLUMNS] + ["canonical_formula", "iri", "source"], rows,
                     "nckg-clusters.csv")
     if media == JSON:
-        return _json({"columns": [{"key": k, "title": t} for k, t in pages.CLUSTER_COLUMNS], "clusters": rows})
-    body = render_template("clusters.html", rows=rows, columns=pages.CLUSTER_COLUMNS)
+        return _json({"columns": [{"key": k, "title": t} for k, t in pages.CLUSTER_COLUMNS],
+                      "clusters": [{k: v for k, v in row.items() if k != "search"} for row in rows]})
+    body = render_template("clusters.html", rows=rows, columns=pages.CLUSTER_COLUMNS,
+                           facets=pages.cluster_facets(rows))
     return _html(body)
 
 
@@ -274,7 +276,7 @@ def download_file(name: str) -> Response:
             for old in [k for k in _dump_cache if k[:2] != key[:2]]:
                 del _dump_cache[old]
             _dump_cache[key] = body
-    content_type = dump.media_type + ("; charset=utf-8" if dump.media_type.startswith("text/") else "")
+    content_type = with_charset(dump.media_type)
     return Response(body, content_type=content_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -289,7 +291,7 @@ def _description(kind: str) -> Response:
         title = "VoID description" if kind == "void" else "DCAT catalogue record"
         return _html(render_template("description.html", kind=kind, title=title, turtle=turtle,
                                      triples=len(triples)))
-    return Response(pages.serialize_triples(triples, media), content_type=_with_charset(GRAPH_FORMATS[media].media_type),
+    return Response(pages.serialize_triples(triples, media), content_type=with_charset(GRAPH_FORMATS[media].media_type),
                     headers={"Vary": "Accept"})
 
 
@@ -308,11 +310,6 @@ def dcat() -> Response:
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
-
-def _with_charset(content_type: str) -> str:
-    return content_type + "; charset=utf-8" if content_type.startswith("text/") and "charset" not in content_type \
-        else content_type
-
 
 def _html(body: str) -> Response:
     return Response(body, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})

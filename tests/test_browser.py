@@ -213,3 +213,89 @@ def test_resource_page_in_the_browser(page):
     quote_text = page.locator("section:has(#identity-title) details.quote-details blockquote").first
     assert quote_text.is_visible() and "Li et al." in quote_text.inner_text()
     finish(page, "resource-cu32")
+
+
+def _shown(page) -> int:
+    return int(re.match(r"(\d+) of", page.locator("#cluster-count").inner_text()).group(1))
+
+
+def _visible_labels(page) -> set[str]:
+    return set(page.locator("#cluster-table tbody tr:not([hidden]) th").all_inner_texts())
+
+
+@pytest.mark.parametrize("typed, wanted", [
+    ("Cu₂₆", lambda row: row["copper"] == 26),  # as copied from a PDF: Unicode subscripts
+    ("[Cu32(PET)24H8Cl2]", lambda row: row["id"] == CU32_ID),  # a pasted formula with brackets
+])
+def test_cluster_browser_finds_pasted_names_and_formulas(page, graph, typed, wanted):
+    matching = [row for row in pages.cluster_table(graph) if wanted(row)]
+    assert matching
+    page.goto("/clusters")
+    page.get_by_label("Filter clusters").fill(typed)
+    assert _visible_labels(page) == {row["label"] for row in matching}
+    assert _shown(page) == len(matching)
+
+
+def test_cluster_browser_finds_ligand_families_and_hydrides(page, graph):
+    rows = pages.cluster_table(graph)
+    page.goto("/clusters")
+    search = page.get_by_label("Filter clusters")
+    search.fill("hydride")
+    with_hydrides = [r for r in rows if (r["hydride"] or 0) > 0]  # labels may repeat: count rows, compare labels
+    hydride = {r["label"] for r in with_hydrides}
+    assert _shown(page) == len(with_hydrides) > 0
+    assert _visible_labels(page) == hydride
+    search.fill("alkynyl")
+    alkynyl = {r["label"] for r in rows if "alkynyl ligand" in r["ligand_families"]}
+    assert _visible_labels(page) >= alkynyl and alkynyl
+    search.fill("")
+    # facets: a ligand family and the hydride state narrow the table together
+    page.get_by_label("Ligand family").select_option("thiolate ligand")
+    thiolate = {r["label"] for r in rows if "thiolate ligand" in r["ligand_families"]}
+    assert _visible_labels(page) == thiolate and thiolate
+    page.get_by_label("Hydride").select_option("with hydrides")
+    assert _visible_labels(page) == thiolate & hydride
+    finish(page, "clusters-facets")
+
+
+def test_fe_plot_shows_every_potential_by_reference_electrode(page, graph):
+    data = pages.plot_json(graph, "fe-potential")
+    page.goto("/plots/fe-potential")
+    canvas = page.locator('canvas[data-plot="fe-potential"]')
+    assert canvas.get_attribute("data-rendered") == "true"
+    assert int(canvas.get_attribute("data-points")) == data["shown"] >= 5
+    legend = page.evaluate("Chart.getChart(document.getElementById('plot-canvas')).data.datasets.map(d => d.label)")
+    assert any(name.endswith(", vs RHE") for name in legend)
+    assert any(name.endswith(", reference electrode not stated") for name in legend)
+    points = page.evaluate("Chart.getChart(document.getElementById('plot-canvas')).data.datasets"
+                           ".flatMap(d => d.data)")
+    assert {"x": -0.85, "y": 85.1} in points  # Cu26·4PF6, FE(NH3) at -0.85 V vs RHE
+    assert {"x": -1.4, "y": 42.5} in points  # Cu6(MBD)6, FE(C2H4) at -1.4 V (reference not stated)
+    count = page.locator("#plot-count")
+    assert count.get_attribute("data-shown") == str(data["shown"])
+    assert count.get_attribute("data-left-out") == str(len(data["left_out"]))
+    assert page.locator("#left-out li").count() == len(data["left_out"])
+    finish(page, "plot-fe-potential-all")
+
+
+def test_editor_styles_a_failed_query_as_an_error(page):
+    page.goto(f"/editor?query={quote('SELECT * WHERE { ?s foo:bar ?o }')}&run=1")
+    page.wait_for_selector("body[data-query-state=error]", timeout=30_000)
+    status = page.locator("#editor-status")
+    assert status.inner_text() == "The query failed; see the message below."
+    assert "error" in status.get_attribute("class")
+    assert status.evaluate("e => getComputedStyle(e).color") == "rgb(164, 22, 26)"  # --bad, not --good
+    assert "unknown prefix 'foo:'" in page.locator(".yasr").inner_text()
+    page.errors.clear()  # the failed request is logged by the browser console as an error (by design)
+    finish(page, "editor-error")
+
+
+def test_editor_runs_a_query_without_prefix_declarations(page):
+    query = "SELECT ?label WHERE { ?c a nckg:CopperNanocluster ; rdfs:label ?label } LIMIT 3"
+    page.goto(f"/editor?query={quote(query)}&run=1")
+    run_and_wait(page)
+    assert page.locator("#editor-status").inner_text() == "3 results."
+    assert page.locator("#predeclared-prefixes code", has_text="rdfs:").count() == 1
+    assert page.locator(".yasqe .parseErrorIcon").count() == 0  # the editor's own check knows them too
+    page.evaluate("window.nckgYasgui.getTab().getYasqe().setValue('SELECT * WHERE { ?s foo:bar ?o }')")
+    page.wait_for_selector(".yasqe .parseErrorIcon")  # an undeclared prefix is still marked

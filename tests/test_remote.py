@@ -262,3 +262,13 @@ def test_storage_strategy_auto_follows_the_memory_budget(tmp_path):
     assert resolve_in_memory("auto", tmp_path / "missing", copies=3, available=10**12) is False
     assert resolve_in_memory(True, tmp_path / "store", copies=3, available=0) is True
     assert resolve_in_memory("false", tmp_path / "store", copies=3, available=10**12) is False
+
+
+def test_remote_store_knows_the_predeclared_prefixes(remote, store):
+    query = "SELECT ?label WHERE { ?c a nckg:CopperNanocluster ; rdfs:label ?label } ORDER BY ?label"
+    assert _rows(remote.query(query)) == _rows(store.query(query)) != []
+    own = "PREFIX rdfs: <http://example.org/not-rdfs#> SELECT ?c WHERE { ?c rdfs:label ?l } LIMIT 1"
+    assert _rows(remote.query(own)) == []  # the query's own declaration wins
+    with pytest.raises(QueryError) as caught:
+        remote.query("SELECT * WHERE {\n  ?s foo:bar ?o }")
+    assert caught.value.message == "unknown prefix 'foo:' at line 2, column 6" and caught.value.detail

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, RdfFormat, parse
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from nckg import pages
 from nckg.store import GraphStore
@@ -247,7 +247,9 @@ def test_plot_page_and_csv(client, name):
     assert response.mimetype == "text/csv"
     table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert table[0] == plot_json(client, name)["columns"]
-    assert len(table) - 1 == len(plot_json(client, name)["rows"]) > 0
+    data = plot_json(client, name)
+    assert len(table) - 1 == len(data["rows"]) + len(data["left_out"])  # the CSV keeps the left-out records
+    assert data["shown"] == len(data["rows"]) > 0
 
 
 def test_unknown_plot_is_404(client):
@@ -419,3 +421,31 @@ def test_accessibility_basics(client, url):
 def test_titles_are_distinct(client):
     titles = [page(client, url).title.strip() for url in HTML_PAGES]
     assert len(set(titles)) == len(titles), titles
+
+
+def test_fe_plot_shows_every_potential_with_its_reference_electrode(client):
+    data = plot_json(client, "fe-potential")
+    references = {row["reference"] for row in data["rows"]}
+    assert references == {"vs RHE", "not stated"}  # both as the review states them, never converted
+    assert data["shown"] >= 5  # Cu26·4PF6 vs RHE; Cu8-2 and Cu6(MBD)6 with no reference stated
+    assert {(r["clusterLabel"].startswith("Cu6"), r["value"]) for r in data["rows"]} >= {(True, 42.5), (True, 23)}
+    assert data["left_out"] and all(r["potential"] is None and r["reason"] for r in data["left_out"])
+    names = [series["name"] for series in data["series"]]
+    assert any(n.endswith(", vs RHE") for n in names) and any(n.endswith(", reference electrode not stated")
+                                                               for n in names)
+    html = get(client, "/plots/fe-potential").get_data(as_text=True)
+    assert f"This plot shows\n  {data['shown']} measurements; it leaves out {len(data['left_out'])}" in html
+    assert html.count("— left out: ") == len(data["left_out"])
+
+
+def test_fe_plot_reads_one_potential_property_with_the_reference_as_data():
+    """A graph stating nckg:potential with nckg:referenceElectrode (instead of the two properties) plots the same."""
+    K, XSD = "https://w3id.org/nckg/ontology#", "http://www.w3.org/2001/XMLSchema#"
+    graph, m, c = NamedNode("https://w3id.org/nckg/graph/x"), NamedNode("http://e/m"), NamedNode("http://e/c")
+    decimal = lambda text: Literal(text, datatype=NamedNode(XSD + "decimal"))  # noqa: E731
+    quads = [Quad(m, NamedNode(K + p), o, graph) for p, o in (
+        ("catalyst", c), ("metric", NamedNode(K + "FaradaicEfficiency")), ("value", decimal("50")),
+        ("potential", decimal("-0.5")), ("referenceElectrode", Literal("RHE")))]
+    quads.append(Quad(c, NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), Literal("X"), graph))
+    _, rows = pages.plot_table(GraphStore.from_quads(quads), "fe-potential")
+    assert [(r["potential"], r["reference"], r["value"]) for r in rows] == [(-0.5, "vs RHE", 50)]

@@ -24,10 +24,12 @@ from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QuerySoluti
 
 from . import config
 from .namespaces import NCKG, NCKR, PREFIXES, XSD
+from .query_syntax import declarations
+from .search import search_key
 from .store import GraphStore, QueryResult
 
 TAGS = ("structure", "coordination", "synthesis", "performance", "comparison", "provenance", "linking")
-TYPES = ("string", "integer", "decimal", "boolean", "iri", "enum", "cluster", "ligand", "chemical", "doi")
+TYPES = ("string", "search", "integer", "decimal", "boolean", "iri", "enum", "cluster", "ligand", "chemical", "doi")
 RESERVED = {"format", "query", "limit"}  # request parameters that are not query parameters
 EXAMPLES_BASE = "https://w3id.org/nckg/.well-known/sparql-examples/"
 SH = "http://www.w3.org/ns/shacl#"
@@ -126,6 +128,14 @@ class Parameter:
         if self.pattern and not re.fullmatch(self.pattern, text):
             self._fail(text, f"text matching {self.pattern}")
         return Literal(text)
+
+    def _parse_search(self, text: str) -> Literal:
+        """Search text, bound as its comparison key (nckg.search.search_key: letters and digits, lower case)."""
+        self._parse_string(text)
+        key = search_key(text)
+        if not key:
+            self._fail(text, "text with at least one letter or digit")
+        return Literal(key)
 
     def _parse_integer(self, text: str) -> Literal:
         if not _INTEGER.match(text):
@@ -469,12 +479,8 @@ def examples_turtle(endpoint: str = "https://w3id.org/nckg/sparql", base: str = 
     schema = lambda local: NamedNode(SCHEMA + local)  # noqa: E731
     rdfs = "http://www.w3.org/2000/01/rdf-schema#"
     prefixes_node = BlankNode("sparql_examples_prefixes")
-    triples = [Triple(prefixes_node, RDF_TYPE, NamedNode("http://www.w3.org/2002/07/owl#Ontology"))]
-    for prefix, namespace in PREFIXES.items():
-        declaration = BlankNode(f"prefix_{prefix}")
-        triples += [Triple(prefixes_node, sh("declare"), declaration),
-                    Triple(declaration, sh("prefix"), Literal(prefix)),
-                    Triple(declaration, sh("namespace"), Literal(namespace, datatype=NamedNode(XSD + "anyURI")))]
+    triples = [Triple(prefixes_node, RDF_TYPE, NamedNode("http://www.w3.org/2002/07/owl#Ontology")),
+               *declarations(prefixes_node, lambda prefix: BlankNode(f"prefix_{prefix}"))]
     target = NamedNode(endpoint)
     for query in load_catalogue(directory).values():
         node = NamedNode(base + query.id)

@@ -205,7 +205,7 @@ def query(sparql: str | None, query_file, fmt: str, store_path: Path | None) -> 
     try:
         result = open_store(store_path).query(text)
     except QueryError as exc:
-        _fail(f"query rejected: {exc}")
+        _fail(f"query rejected: {exc.message}")
     emit_result(result, fmt)
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlencode
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
+from nckg import config
 from nckg.ontology import NCKG, VOCABULARY_CLASSES, ontology_dir, ontology_graph
 
 # format name -> (media type, rdflib serializer); "turtle" is served as the commented source file.
@@ -168,6 +171,69 @@ def vocabulary_section(graph: Graph) -> str:
     return "\n".join(parts)
 
 
+def term_anchor(iri: str) -> str | None:
+    """The fragment of the documentation entry of an ontology term (class, property or vocabulary individual) on
+    the rendered page; None for IRIs it does not document. (pyLODE picks fragment ids from labels or IRIs,
+    case and collisions included, so they are read from the page, rendered once per ontology directory.)"""
+    return _anchors(ontology_dir()).get(iri)
+
+
+_ENTRY = re.compile(r'<(?:div|tr)[^>]* id="([^"]+)">\s*(?:<h3>.*?</h3>\s*<table>\s*<tr>\s*<th>IRI</th>\s*<td>\s*'
+                    r"<code>([^<]+)</code>)?", re.DOTALL)
+
+
+@lru_cache(maxsize=4)
+def _anchors(root) -> dict[str, str]:
+    anchors = {}
+    for match in _ENTRY.finditer(_render_html(root)):
+        if match.group(2):
+            anchors.setdefault(html.unescape(match.group(2)), match.group(1))
+    for cls_name in VOCABULARY_CLASSES:
+        graph = ontology_graph()
+        for member in graph.subjects(RDF.type, NCKG[cls_name]):
+            anchors.setdefault(str(member), f"vocab-{_name(graph, member)}")
+    return anchors
+
+
+EXAMPLES_DIR = "ontology-examples"  # queries/ontology-examples/<Class>.rq: one example query per main class
+
+
+def class_examples(directory: Path | None = None) -> dict[str, tuple[str, str]]:
+    """Class local name -> (what the example asks: its first comment line, the query text), from
+    queries/ontology-examples/<Class>.rq."""
+    directory = directory or config.queries_dir() / EXAMPLES_DIR
+    examples = {}
+    for path in sorted(directory.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        first = text.splitlines()[0] if text else ""
+        examples[path.stem] = (first.lstrip("# ").strip() if first.startswith("#") else "", text)
+    return examples
+
+
+def _example_block(local: str, summary: str, query: str) -> str:
+    link = "/editor?" + urlencode({"query": query, "run": "1"})
+    return (f'<details class="sparql-example" id="example-{html.escape(local.lower())}"><summary>Example SPARQL: '
+            f"{html.escape(summary)}</summary><pre><code>{html.escape(query)}</code></pre>"
+            f'<p><a href="{html.escape(link)}">Run it in the query editor</a></p></details>')
+
+
+def add_examples(page: str, examples: dict[str, tuple[str, str]]) -> str:
+    """Each class's example query inside its entry (after the entry's table), and a section listing them all."""
+    for local, (summary, query) in examples.items():
+        entry = re.search(rf'<div class="[^"]*entity[^"]*" id="[^"]+">\s*<h3>(?:(?!</table>).)*?'
+                          rf"<code>{re.escape(str(NCKG) + local)}</code>", page, re.DOTALL)
+        end = page.find("</table>", entry.end()) if entry else -1
+        if end >= 0:
+            end += len("</table>")
+            page = page[:end] + _example_block(local, summary, query) + page[end:]
+    items = "".join(f'<li><a href="#example-{html.escape(local.lower())}"><code>nckg:{html.escape(local)}</code></a>: '
+                    f"{html.escape(summary)}</li>" for local, (summary, _) in examples.items())
+    section = (f'<div id="examples" class="section"><h2>Example queries</h2><p>One example SPARQL query per main '
+               f"class, shown in its entry (queries/{EXAMPLES_DIR}/).</p><ul>{items}</ul></div>")
+    page, found = re.subn(r'(<div id="vocabularies")', lambda m: section + m.group(1), page, count=1)
+    return page if found else page.replace("</body>", section + "</body>", 1)
+
+
 _TOC_ENTRY = '<li><h4><a href="#vocabularies">Controlled vocabularies</a></h4></li>'
 
 
@@ -179,7 +245,7 @@ def render_html() -> str:
 @lru_cache(maxsize=4)
 def _render_html(root) -> str:
     """The ontology documentation as one self-contained HTML page: pyLODE (OntPub profile) for classes and
-    properties, plus a section for the controlled vocabularies."""
+    properties, plus a section for the controlled vocabularies and an example query per main class."""
     from pylode import OntPub
 
     page = OntPub(ontology=documentation_graph(), sort_subjects=True).make_html(include_css=True)
@@ -187,6 +253,7 @@ def _render_html(root) -> str:
     page, found = re.subn(r'(<div id="namespaces")', lambda m: section + m.group(1), page, count=1)
     if not found:
         page = page.replace("</body>", section + "</body>", 1)
+    page = add_examples(page, class_examples())
     toc = re.search(r'<li>\s*<h4>\s*<a href="#namespaces">', page)
     if toc:
         page = page[:toc.start()] + _TOC_ENTRY + page[toc.start():]

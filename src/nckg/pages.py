@@ -18,8 +18,10 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, RdfFormat, Triple, serialize
 
 from .namespaces import BIBO, DCTERMS, GRAPH, NCKG, NCKR, OWL, PREFIXES, RDF, RDFS, REVIEW_DOI, SKOS, XSD
+from .linked_data import serialize_triples
 from .remote import UNVERSIONED
-from .store import GRAPH_FORMATS, GraphStore, query_text
+from .search import search_key
+from .store import GraphStore, query_text
 
 INFERRED_GRAPH = GRAPH + "inferred"
 DATASET_IRI = "https://w3id.org/nckg/dataset"
@@ -269,7 +271,46 @@ def cluster_table(store: GraphStore) -> list[dict[str, Any]]:
             "measurements": _value(row["measurements"]) or 0,
             "reference": _value(row["reference"]), "source": row["source"].value if row["source"] else "",
         })
+    found = cluster_search_names(store)
+    for entry in table:
+        names = found.get(entry["iri"], {})
+        entry["search"] = " ".join(sorted({search_key(name) for kind in names.values() for name in kind}))
+        entry["ligand_families"] = sorted(names.get("ligand_families", set()) - {"ligand"}, key=str.lower)
+        entry["hydride_state"] = HYDRIDE_STATES[_hydride_state(entry["hydride"])]
     return table
+
+
+# the cluster browser's hydride facet: state -> label
+HYDRIDE_STATES = {"with": "with hydrides", "free": "hydride-free", "unknown": "hydride count not reported"}
+
+
+def _hydride_state(count) -> str:
+    return "unknown" if count is None else "with" if count > 0 else "free"
+
+
+# find-cluster.rq's columns of what a cluster can be found by
+SEARCH_COLUMNS = ("names", "ligands", "ligand_families", "classes", "core_configuration", "reactions", "products")
+
+
+def cluster_search_names(store: GraphStore) -> dict[str, dict[str, set[str]]]:
+    """Every name a cluster can be found by (find-cluster.rq with an empty text): cluster IRI -> column (names,
+    ligands, ligand_families, classes, core_configuration, reactions, products) -> names."""
+    found: dict[str, dict[str, set[str]]] = {}
+    for row in store.run("find-cluster", text=Literal("")):
+        found[row["cluster"].value] = {column: {name for name in row[column].value.split(" | ") if name}
+                                       for column in SEARCH_COLUMNS if row[column] is not None}
+    return found
+
+
+def cluster_facets(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """The values the cluster browser can narrow its table to: ligand family, reaction, hydride, core
+    configuration (each sorted, each present in some row)."""
+    return {
+        "ligand_families": sorted({f for r in rows for f in r["ligand_families"]}, key=str.lower),
+        "reactions": sorted({x for r in rows for x in r["reactions"].split("; ") if x}, key=str.lower),
+        "hydride_state": [label for label in HYDRIDE_STATES.values() if any(r["hydride_state"] == label for r in rows)],
+        "core_configuration": sorted({r["core_configuration"] for r in rows if r["core_configuration"]}),
+    }
 
 
 # --- Evidence --------------------------------------------------------------------------------------------------
@@ -623,7 +664,8 @@ def _value_text(row: dict) -> str:
 
 @dataclass(frozen=True)
 class Plot:
-    """A plot page: the query that feeds it and what the axes show."""
+    """A plot page: the query that feeds it, what the axes show, and which columns a row needs to be drawn
+    (`needs`: (column, why a row without it is left out)); the page counts what it shows and leaves out."""
 
     name: str
     query: str
@@ -631,23 +673,34 @@ class Plot:
     description: str
     x_label: str
     y_label: str
+    needs: tuple[tuple[str, str], ...] = ()
+    unit: str = "measurement"  # what one row is, for "shows 5 measurements"
 
 
 PLOTS: dict[str, Plot] = {p.name: p for p in (
     Plot("fe-potential", "plot-fe-potential", "Faradaic efficiency versus applied potential",
-         "Faradaic efficiency of each product against the applied potential (V vs RHE), one series per catalyst "
-         "cluster and product, as reported in the review.", "Potential (V vs RHE)", "Faradaic efficiency (%)"),
+         "Faradaic efficiency of each product against the applied potential, one series per catalyst cluster, "
+         "product and reference electrode as the review states it: potentials vs RHE (circles) and potentials "
+         "for which the review names no reference electrode (triangles) are separate series, never converted.",
+         "Applied potential (V; vs RHE, or reference not stated)", "Faradaic efficiency (%)",
+         needs=(("potential", "the review states no potential for it"),
+                ("value", "the review gives a range or bound, not one value"))),
     Plot("comparisons", "plot-comparisons", "Comparison ratios",
          "How many times better one cluster performs than a structurally related one (where the review states a "
-         "ratio), with the structural difference that explains it.", "Ratio (better / worse)", "Comparison"),
+         "ratio), with the structural difference that explains it.", "Ratio (better / worse)", "Comparison",
+         needs=(("ratio", "the review states no numeric ratio for it"),), unit="comparison"),
     Plot("band-edges", "plot-band-edges", "Band edges of cluster photocatalysts",
          "Conduction band minimum (CBM) and valence band maximum (VBM) of each cluster, as stated in the review.",
-         "Cluster", "Potential (V, as stated)"),
+         "Cluster", "Potential (V, as stated)", unit="cluster"),
     Plot("half-reactions", "plot-half-reactions", "Standard potentials of CO₂ reduction half-reactions (Table 2)",
          "Thermodynamic equilibrium potentials E⁰ (V vs RHE) in aqueous electrolyte at pH 7, 1 atm and 25 °C, "
          "for each product of CO₂ reduction and for hydrogen and oxygen evolution (Table 2 of the review).",
-         "E⁰ (V vs RHE)", "Half-reaction"),
+         "E⁰ (V vs RHE)", "Half-reaction", needs=(("e0", "the review gives no potential for it"),),
+         unit="half-reaction"),
 )}
+
+# how the plots name the reference electrode of a potential (plot-fe-potential.rq's ?reference)
+REFERENCE_NAMES = {"vs RHE": "vs RHE", "not stated": "reference electrode not stated"}
 
 
 def plot_table(store: GraphStore, name: str, **substitutions) -> tuple[list[str], list[dict[str, Any]]]:
@@ -666,31 +719,61 @@ def _plain(node) -> Any:
     return node.value
 
 
+def split_plottable(plot: Plot, rows: list[dict[str, Any]]) -> tuple[list[dict], list[dict]]:
+    """(rows the plot draws, rows it leaves out each with its `reason`): a row needs a number in each column of
+    `plot.needs`."""
+    shown, left_out = [], []
+    for row in rows:
+        reason = next((why for column, why in plot.needs if not _is_number(row.get(column))), None)
+        if reason is None:
+            shown.append(row)
+        else:
+            left_out.append({**row, "reason": reason})
+    return shown, left_out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def plot_csv(store: GraphStore, name: str) -> bytes:
-    """The plot's data as SPARQL CSV (one row per point, a header line)."""
+    """The plot's data as SPARQL CSV (one row per record, those the plot leaves out included, a header line)."""
     return GraphStore.serialize(store.run(PLOTS[name].query), "text/csv")
 
 
 def plot_json(store: GraphStore, name: str) -> dict[str, Any]:
-    """The plot's data as a JSON-ready document: title, axes, columns and rows."""
+    """The plot's data as a JSON-ready document: title, axes, columns, the rows it draws (`rows`, counted in
+    `shown`) and those it leaves out with the reason (`left_out`)."""
     plot = PLOTS[name]
     columns, rows = plot_table(store, name)
-    return {"plot": plot.name, "title": plot.title, "description": plot.description, "x": plot.x_label,
-            "y": plot.y_label, "source": REVIEW_IRI, "columns": columns, "rows": rows}
+    shown, left_out = split_plottable(plot, rows)
+    data = {"plot": plot.name, "title": plot.title, "description": plot.description, "x": plot.x_label,
+            "y": plot.y_label, "source": REVIEW_IRI, "columns": columns, "rows": shown, "shown": len(shown),
+            "left_out": left_out, "unit": plot.unit}
+    if name == "fe-potential":
+        data["series"] = _fe_group(shown)
+    return data
 
 
 def fe_series(store: GraphStore, cluster: str | None = None) -> list[dict[str, Any]]:
-    """FE-versus-potential points grouped into series (cluster, product), for one cluster or all."""
+    """FE-versus-potential points grouped into series (cluster, product, metric, reference electrode), for one
+    cluster or all; measurements without a potential or a single value are not drawn."""
     _, rows = plot_table(store, "fe-potential", **({"cluster": NamedNode(cluster)} if cluster else {}))
+    return _fe_group(split_plottable(PLOTS["fe-potential"], rows)[0])
+
+
+def _fe_group(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Plottable FE rows grouped into named series, points sorted by potential."""
     series: dict[tuple, dict[str, Any]] = {}
     for row in rows:
         product = row["productLabel"] or (fallback_label(row["product"]) if row["product"] else "")
         metric = row["metricLabel"] or fallback_label(row["metric"])
-        name = f"{row['clusterLabel']}: {metric}" + (f" ({product})" if product else "")
-        entry = series.setdefault((row["cluster"], row["product"], row["metric"]),
+        reference = REFERENCE_NAMES.get(row["reference"], row["reference"] or "")
+        name = f"{row['clusterLabel']}: {metric}" + (f" ({product})" if product else "") + f", {reference}"
+        entry = series.setdefault((row["cluster"], row["product"], row["metric"], row["reference"]),
                                   {"name": name, "cluster": row["cluster"], "clusterLabel": row["clusterLabel"],
                                    "product": row["product"], "productLabel": product, "metric": metric,
-                                   "points": []})
+                                   "reference": row["reference"], "points": []})
         entry["points"].append({"x": row["potential"], "y": row["value"], "qualifier": row["qualifier"]})
     for entry in series.values():
         entry["points"].sort(key=lambda p: p["x"])
@@ -702,18 +785,6 @@ def fe_series(store: GraphStore, cluster: str | None = None) -> list[dict[str, A
 def describe(store: GraphStore, iri: str) -> list[Triple]:
     """The RDF description of a resource (page-resource-describe.rq); empty when unknown."""
     return list(store.run("page-resource-describe", resource=NamedNode(iri)))
-
-
-TURTLE_PREFIXES = {**PREFIXES, "dcat": "http://www.w3.org/ns/dcat#", "void": "http://rdfs.org/ns/void#",
-                   "foaf": "http://xmlns.com/foaf/0.1/", "sd": "http://www.w3.org/ns/sparql-service-description#"}
-
-
-def serialize_triples(triples: list[Triple], media_type: str) -> bytes:
-    """Triples in one of store.GRAPH_FORMATS (Turtle, N-Triples, JSON-LD, RDF/XML ...), with the project prefixes."""
-    fmt = GRAPH_FORMATS[media_type]
-    if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG, RdfFormat.N3, RdfFormat.RDF_XML):
-        return serialize(triples, format=fmt, prefixes=TURTLE_PREFIXES)
-    return serialize(triples, format=fmt)
 
 
 def schema_org(page: ResourcePage, url: str, cluster: ClusterPage | None = None) -> dict[str, Any]:
@@ -828,7 +899,8 @@ def dump(store: GraphStore, name: str) -> bytes:
 
 
 __all__ = [
-    "CLUSTER_COLUMNS", "COUNT_ORDER", "DUMPS", "PLOTS", "ClusterPage", "Labels", "Quote", "ResourcePage", "Term",
-    "cluster_page", "cluster_table", "counts", "dcat_description", "describe", "dump", "fe_series", "labels",
-    "plot_csv", "plot_json", "plot_table", "resource_page", "schema_org", "serialize_triples", "void_description",
+    "CLUSTER_COLUMNS", "COUNT_ORDER", "DUMPS", "HYDRIDE_STATES", "PLOTS", "REFERENCE_NAMES", "SEARCH_COLUMNS",
+    "ClusterPage", "Labels", "Quote", "ResourcePage", "Term", "cluster_facets", "cluster_page", "cluster_search_names",
+    "cluster_table", "counts", "dcat_description", "describe", "dump", "fe_series", "labels", "plot_csv", "plot_json",
+    "plot_table", "resource_page", "schema_org", "serialize_triples", "split_plottable", "void_description",
 ]

@@ -50,6 +50,7 @@ from pyoxigraph import (
 
 from .limits import OPAQUE, ServiceRefused, check_services
 from .namespaces import GRAPH, OWL
+from .query_syntax import prologue
 from .store import (
     GraphStore,
     QueryError,
@@ -134,7 +135,8 @@ class RemoteStore(GraphStore):
             check_services(sparql, allowed_services)
         except ServiceRefused as error:
             raise ServiceNotAllowed(str(error)) from None
-        text = inline_substitutions(sparql, substitutions)
+        # the predeclared prefixes on the query's first line (line numbers of errors unchanged; its own PREFIX wins)
+        text = f"{prologue()} {inline_substitutions(sparql, substitutions)}"
         if base_iri:
             try:
                 text = f"BASE {NamedNode(base_iri)}\n{text}"

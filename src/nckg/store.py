@@ -21,6 +21,7 @@ from pyoxigraph import (
     QueryTriples,
     RdfFormat,
     Store,
+    Triple,
     Variable,
     parse_query_results,
     serialize,
@@ -28,6 +29,7 @@ from pyoxigraph import (
 
 from . import config
 from .limits import ServiceRefused, check_services, uses_keyword
+from .query_syntax import PREDECLARED, declarations, short_message
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 Format = QueryResultsFormat | RdfFormat
@@ -88,7 +90,17 @@ def _uses(sparql: str, keyword: str) -> bool:
 
 
 class QueryError(ValueError):
-    """The query was rejected: a syntax error (the parser's message) or a feature this endpoint refuses."""
+    """The query was rejected: a syntax error or a feature this endpoint refuses.
+
+    `message` is one line (for a syntax error: line, column and the offending token, see nckg.query_syntax);
+    `detail` the parser's full text, if any. str() gives both, the detail as a second paragraph."""
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.message, self.detail = message, detail
+
+    def __str__(self) -> str:
+        return f"{self.message}\n\nParser message: {self.detail}" if self.detail else self.message
 
 
 class UpdateRefused(QueryError):
@@ -99,9 +111,9 @@ class ServiceNotAllowed(QueryError):
     """The query calls a SERVICE endpoint that is not on the allowlist (none by default)."""
 
 
-def formats_for(result: QueryResult) -> dict[str, Format]:
-    """The media types a result can be serialized to, mapped to the native serializer."""
-    return GRAPH_FORMATS if isinstance(result, QueryTriples) else TABLE_FORMATS
+def formats_for(result: QueryResult | list[Triple]) -> dict[str, Format]:
+    """The media types a result (or a list of triples) can be serialized to, mapped to the native serializer."""
+    return GRAPH_FORMATS if isinstance(result, (QueryTriples, list)) else TABLE_FORMATS
 
 
 def format_media_types(name: str, result: QueryResult) -> list[str]:
@@ -152,7 +164,7 @@ def _classify_failure(sparql: str, error: SyntaxError) -> QueryError:
             return UpdateRefused("SPARQL update operations are not allowed on this read-only endpoint")
     except (ParseException, ValueError, RecursionError, TypeError, AttributeError, IndexError, KeyError):
         pass  # not an update either (rdflib's parser has its own failure modes): report the query parser's message
-    return QueryError(str(error))
+    return QueryError(short_message(sparql, str(error)), detail=str(error))
 
 
 class GraphStore:
@@ -192,8 +204,9 @@ class GraphStore:
               allowed_services: Collection[str] = ()) -> QueryResult:
         """Run a read-only query. Graph URIs (the protocol's dataset) override FROM clauses; without either,
         the default graph is the union of the named graphs. SERVICE may only call `allowed_services` (exact
-        endpoint IRIs; none by default). Raises QueryError / UpdateRefused / ServiceNotAllowed."""
-        options: dict = {"base_iri": base_iri}
+        endpoint IRIs; none by default). The common prefixes (query_syntax.PREDECLARED) need no declaration; the
+        query's own PREFIX lines win. Raises QueryError / UpdateRefused / ServiceNotAllowed."""
+        options: dict = {"base_iri": base_iri, "prefixes": PREDECLARED}
         default_graph_uris, named_graph_uris = list(default_graph_uris), list(named_graph_uris)
         try:
             if default_graph_uris or named_graph_uris:
@@ -218,16 +231,19 @@ class GraphStore:
         """Run the stored query `queries/<name>.rq`, binding variables by name."""
         return self.query(query_text(name), substitutions=substitutions)
 
-    def service_description(self, endpoint: str) -> QueryTriples:
-        """The SPARQL 1.1 Service Description of this store served at `endpoint`."""
-        return self.run("service_description", endpoint=NamedNode(endpoint))
+    def service_description(self, endpoint: str) -> list[Triple]:
+        """The SPARQL 1.1 Service Description of this store served at `endpoint`, with the predeclared prefixes
+        (SHACL prefix declarations)."""
+        return [*self.run("service_description", endpoint=NamedNode(endpoint)), *declarations(NamedNode(endpoint))]
 
     @staticmethod
-    def serialize(result: QueryResult, media_type: str) -> bytes:
-        """Serialize a query result with pyoxigraph's native writer for `media_type` (see formats_for)."""
+    def serialize(result: QueryResult | list[Triple], media_type: str) -> bytes:
+        """Serialize a query result (or a list of triples) with pyoxigraph's native writer for `media_type`."""
         fmt = formats_for(result).get(media_type.split(";")[0].strip().lower())
         if fmt is None:
             raise ValueError(f"cannot serialize this result as {media_type}")
+        if isinstance(result, list):
+            return serialize(result, format=fmt) or b""
         return result.serialize(format=fmt)
 
     @staticmethod

@@ -4,9 +4,13 @@
   "use strict";
   var config = JSON.parse(document.getElementById("editor-config").textContent);
   var status = document.getElementById("editor-status");
-  function say(message) { if (status) status.textContent = message; }
+  function say(message, failed) {
+    if (!status) return;
+    status.textContent = message;
+    status.classList.toggle("error", !!failed);
+  }
 
-  if (typeof Yasgui === "undefined") { say("The editor could not load."); return; }
+  if (typeof Yasgui === "undefined") { say("The editor could not load.", true); return; }
   if (window.NckgYasrChart && typeof Chart !== "undefined") Yasgui.Yasr.registerPlugin("chart", window.NckgYasrChart);
 
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
@@ -22,6 +26,25 @@
   window.nckgYasgui = yasgui;
 
   function tab() { return yasgui.getTab(); }
+
+  /* The endpoint predeclares the common prefixes (a query's own PREFIX wins): teach YASQE's syntax check the same,
+     so `rdfs:label` without a PREFIX line is not marked as an error. Applied to every tab's editor. */
+  function predeclare(yasqe) {
+    if (!yasqe || yasqe.nckgPredeclared || !yasqe.getMode) return;
+    var mode = yasqe.getMode();
+    var startState = mode && mode.startState;
+    if (!startState) return;
+    mode.startState = function () {
+      var state = startState.apply(this, arguments);
+      state.prefixes = Object.assign({}, config.prefixes, state.prefixes || {});
+      return state;
+    };
+    yasqe.nckgPredeclared = true;
+    yasqe.setValue(yasqe.getValue());  /* re-tokenise from the first line with the new start state */
+  }
+  predeclare(tab().getYasqe());
+  yasgui.on("tabAdd", function (instance, id) { var t = instance.getTab(id); if (t) predeclare(t.getYasqe()); });
+  yasgui.on("tabSelect", function (instance, id) { var t = instance.getTab(id); if (t) predeclare(t.getYasqe()); });
   tab().setEndpoint(config.endpoint);
   tab().setQuery(config.query);
 
@@ -44,7 +67,7 @@
       var error = results && results.getError && results.getError();
       var n = results && results.getBindings && results.getBindings() ? results.getBindings().length : null;
       say(error ? "The query failed; see the message below." :
-          n === null ? "Query finished." : n + " result" + (n === 1 ? "" : "s") + ".");
+          n === null ? "Query finished." : n + " result" + (n === 1 ? "" : "s") + ".", !!error);
       document.body.setAttribute("data-query-state", error ? "error" : "done");
     });
   }

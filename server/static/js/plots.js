@@ -23,25 +23,8 @@
   function pick(row, key, fallback) { return row[key] !== null && row[key] !== undefined ? row[key] : fallback; }
   function tail(iri) { return iri ? String(iri).replace(/^.*[#/]/, "") : ""; }
 
-  /* FE vs potential: rows of the plot query, or series already grouped (cluster page). */
-  function feSeries(data) {
-    if (Array.isArray(data)) return data;
-    var groups = {}, order = [];
-    data.rows.forEach(function (r) {
-      var key = [r.cluster, r.product, r.metric].join(" ");
-      if (!groups[key]) {
-        var product = pick(r, "productLabel", tail(r.product));
-        var metric = pick(r, "metricLabel", tail(r.metric));
-        groups[key] = { name: r.clusterLabel + ": " + metric + (product ? " (" + product + ")" : ""), points: [] };
-        order.push(key);
-      }
-      groups[key].points.push({ x: r.potential, y: r.value, qualifier: r.qualifier });
-    });
-    return order.map(function (k) {
-      groups[k].points.sort(function (a, b) { return a.x - b.x; });
-      return groups[k];
-    });
-  }
+  /* FE vs potential: the series grouped by the server (cluster, product, metric, reference electrode). */
+  function feSeries(data) { return Array.isArray(data) ? data : data.series || []; }
 
   var RENDER = {
     "fe-potential": function (canvas, data) {
@@ -51,11 +34,13 @@
         data: { datasets: series.map(function (s, i) {
           return { label: s.name, data: s.points.map(function (p) { return { x: p.x, y: p.y }; }),
                    showLine: s.points.length > 1, borderColor: colour(i), backgroundColor: colour(i, 0.75),
+                   pointStyle: s.reference === "vs RHE" ? "circle" : "triangle",
                    pointRadius: 6, pointHoverRadius: 8 };
         }) },
         options: {
-          scales: { x: axis("Applied potential (V vs RHE)"), y: axis("Faradaic efficiency (%)", { min: 0, max: 100 }) },
-          plugins: { legend: { position: "bottom" }, tooltip: { callbacks: { label: function (ctx) {
+          scales: { x: axis("Applied potential (V; vs RHE, or reference not stated)", { grace: "5%" }),
+                    y: axis("Faradaic efficiency (%)", { min: 0, max: 100 }) },
+          plugins: { legend: { position: "bottom", labels: { usePointStyle: true } }, tooltip: { callbacks: { label: function (ctx) {
             return ctx.dataset.label + ": " + ctx.parsed.y + " % at " + minus(ctx.parsed.x) + " V"; } } } }
         },
         points: series.reduce(function (n, s) { return n + s.points.length; }, 0)

@@ -1,7 +1,10 @@
 /* Sortable and filterable tables (progressive enhancement: the server renders complete tables).
    Sorting: every <th> of a `table.sortable` header becomes a button; aria-sort tells assistive technology.
-   Filtering: <input data-filter-table="ID"> hides rows not containing every typed word;
-   <input type=checkbox data-filter-measured="ID"> keeps rows whose data-measurements > 0. */
+   Filtering: <input data-filter-table="ID"> hides rows not containing every typed word, compared by letters and
+   digits only (NFKC: "Cu₂₆" = "cu26", "[Cu32(PET)24H8Cl2]" = "cu32pet24h8cl2"; the same key as nckg.search) in the
+   row's text or its data-search keys; <input type=checkbox data-filter-measured="ID"> keeps rows whose
+   data-measurements > 0; <select data-facet="NAME" data-facet-table="ID"> keeps rows whose data-NAME (values
+   separated by "|") holds the chosen value. */
 (function () {
   "use strict";
 
@@ -52,20 +55,33 @@
     });
   }
 
+  /* The search key of a text: NFKC-folded, lower case, letters and digits only (nckg.search.search_key). */
+  function searchKey(text) {
+    return String(text).normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+  }
+
   function setUpFilter(table) {
     var input = document.querySelector('[data-filter-table="' + table.id + '"]');
     var measured = document.querySelector('[data-filter-measured="' + table.id + '"]');
+    var facets = Array.prototype.slice.call(document.querySelectorAll('[data-facet-table="' + table.id + '"]'));
     var status = document.getElementById(table.getAttribute("aria-describedby") || "");
-    if (!input && !measured) return;
+    if (!input && !measured && !facets.length) return;
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-    var texts = rows.map(function (row) { return row.textContent.toLocaleLowerCase().replace(/\s+/g, " "); });
+    var texts = rows.map(function (row) {
+      return row.textContent.split(/\s+/).map(searchKey).join(" ") + " " +
+        (row.getAttribute("data-search") || "");
+    });
     function apply() {
-      var words = input ? input.value.toLocaleLowerCase().split(/\s+/).filter(Boolean) : [];
+      var words = input ? input.value.split(/\s+/).map(searchKey).filter(Boolean) : [];
       var onlyMeasured = measured && measured.checked;
+      var chosen = facets.filter(function (f) { return f.value; });
       var shown = 0;
       rows.forEach(function (row, i) {
         var ok = words.every(function (w) { return texts[i].indexOf(w) !== -1; });
         if (ok && onlyMeasured) ok = parseInt(row.getAttribute("data-measurements") || "0", 10) > 0;
+        if (ok) ok = chosen.every(function (f) {
+          return (row.getAttribute("data-" + f.getAttribute("data-facet")) || "").split("|").indexOf(f.value) !== -1;
+        });
         row.hidden = !ok;
         if (ok) shown += 1;
       });
@@ -73,6 +89,7 @@
     }
     if (input) input.addEventListener("input", apply);
     if (measured) measured.addEventListener("change", apply);
+    facets.forEach(function (f) { f.addEventListener("change", apply); });
     apply();
   }
 
