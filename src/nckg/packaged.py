@@ -3,7 +3,7 @@ included) in `nckg/_data/nckg.nq.gz`, with the queries and the ontology beside i
 
 An installed wheel answers from it without a build, Java or a checkout: `nckg.open()` loads it into an in-memory
 store, `nckg serve` writes it once into an on-disk store in the user's cache folder. In a checkout the built store
-wins. The wheel build writes the file with `write_dataset` (setup.py).
+wins. The wheel build (setup.py) writes the file with `nckg export --output nckg.nq.gz`.
 """
 
 from __future__ import annotations
@@ -48,15 +48,6 @@ def in_memory_store(path: str | Path) -> GraphStore:
     store = GraphStore.from_quads(read_quads(path))
     store.version = dataset_version(Path(path))
     return store
-
-
-def write_dataset(store: GraphStore, path: str | Path) -> Path:
-    """Write the whole dataset of `store` (named graphs included) as gzip-compressed N-Quads to `path`."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.open(path, "wb", compresslevel=9) as stream:
-        stream.write(store.dump(RdfFormat.N_QUADS))
-    return path
 
 
 def cache_dir() -> Path:
