@@ -316,7 +316,7 @@ def test_result_to_csv_writes_a_file(kg, tmp_path):
     result = kg.query(COPPER_ABOVE, min=40)
     target = tmp_path / "out.csv"
     text = result.to_csv(target)
-    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8", newline=""))))
+    rows = list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8"), newline="")))
     assert text == target.read_bytes().decode("utf-8") and len(rows) == len(result)
     assert [int(r["n"]) for r in rows] == result.column("n")
 
