@@ -117,7 +117,7 @@ def _text(term: pages.Term | None) -> str | None:
 
 MEASUREMENT_COLUMNS = (
     "cluster", "cluster_label", "measurement", "role", "reaction", "metric", "product", "value", "value_min",
-    "value_max", "value_text", "unit", "qualifier", "method", "potential_v_rhe", "overpotential", "electrolyte",
+    "value_max", "value_text", "unit", "qualifier", "method", "potential_v_rhe", "potential_v", "overpotential", "electrolyte",
     "light", "support", "temperature", "conditions", "source_doi", "quote")
 EVIDENCE_COLUMNS = ("record", "quote", "section", "source_doi")
 
@@ -137,6 +137,7 @@ def _measurement_row(record: dict[str, Any]) -> dict[str, Any]:
         "value": _py(record["value"]), "value_min": _py(record["valueMin"]), "value_max": _py(record["valueMax"]),
         "value_text": record["value_text"], "unit": _text(record["unit"]), "qualifier": _text(record["qualifier"]),
         "method": _text(record["method"]), "potential_v_rhe": _py(record["potential"]),
+        "potential_v": _py(record["appliedPotential"]),
         "overpotential": _py(record["overpotential"]), "electrolyte": _text(record["electrolyte"]),
         "light": _text(record["light"]), "support": _text(record["support"]),
         "temperature": _text(record["temperature"]), "conditions": _text(record["conditionText"]),
