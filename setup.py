@@ -36,12 +36,12 @@ def build_dataset(target: Path) -> None:
         store = str(Path(tmp) / "store")
         for args in (["build", "--store", store], ["export", "--store", store, "--output", str(target)]):
             try:
-                subprocess.run([sys.executable, "-m", "nckg.cli", *args], env=env, check=True)
+                subprocess.run([sys.executable, "-m", "nckg", *args], env=env, check=True)
             except subprocess.CalledProcessError:
                 raise SystemExit(
                     f"building the graph for the wheel failed at `nckg {args[0]}` (see above): it needs nckg's "
-                    "dependencies (pip builds in isolation install them) and Java for the reasoner. Or build from "
-                    "a dataset file: nckg export --output nckg.nq.gz; NCKG_WHEEL_DATASET=nckg.nq.gz pip wheel ."
+                    "dependencies (pip builds in isolation install them) and Java for the reasoner. Or pack a "
+                    "dataset file: nckg export --output nckg.nq.gz; NCKG_WHEEL_DATASET=nckg.nq.gz pip wheel ."
                 ) from None
 
 
@@ -62,7 +62,7 @@ class BuildPyWithGraph(build_py):
             return
         source = Path(given).expanduser()
         if not source.is_file():
-            raise SystemExit(f"NCKG_WHEEL_DATASET={given}: no such file (make one with nckg export --output nckg.nq.gz)")
+            raise SystemExit(f"NCKG_WHEEL_DATASET={given}: no such file (nckg export --output nckg.nq.gz makes one)")
         data = source.read_bytes()
         (target / DATASET).write_bytes(data if source.suffix == ".gz" else gzip.compress(data, 9, mtime=0))
 

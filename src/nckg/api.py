@@ -189,8 +189,8 @@ class KnowledgeGraph:
         """Run a SPARQL query. Keyword arguments bind the query's variables (`kg.query("SELECT ?c ... ?n",
         n=90)`) to RDF terms (see `to_term`; `nckg.IRI(...)` for an IRI), written by pyoxigraph into a VALUES
         block at the start of the WHERE clause (the values are never pasted in as text; a variable used only inside
-        a sub-SELECT is not reached). SELECT / ASK give a Result, CONSTRUCT / DESCRIBE an rdflib Graph. Raises nckg.store.QueryError for a bad query, ValueError for a binding of a
-        variable the query does not use."""
+        a sub-SELECT is not reached). SELECT / ASK give a Result, CONSTRUCT / DESCRIBE an rdflib Graph. Raises
+        nckg.store.QueryError for a bad query, ValueError for a binding of a variable the query does not use."""
         for name in bindings:
             if not catalogue.mentions_variable(sparql, name):
                 raise ValueError(f"the query has no variable ?{name} to bind")

@@ -279,6 +279,3 @@ def _packaged_store(missing: Path) -> Path | None:
 
 main.add_command(queries)
 
-
-if __name__ == "__main__":
-    main()

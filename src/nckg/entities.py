@@ -117,8 +117,8 @@ def _text(term: pages.Term | None) -> str | None:
 
 MEASUREMENT_COLUMNS = (
     "cluster", "cluster_label", "measurement", "role", "reaction", "metric", "product", "value", "value_min",
-    "value_max", "value_text", "unit", "qualifier", "method", "potential_v_rhe", "potential_v", "overpotential", "electrolyte",
-    "light", "support", "temperature", "conditions", "source_doi", "quote")
+    "value_max", "value_text", "unit", "qualifier", "method", "potential_v_rhe", "potential_v", "overpotential",
+    "electrolyte", "light", "support", "temperature", "conditions", "source_doi", "quote")
 EVIDENCE_COLUMNS = ("record", "quote", "section", "source_doi")
 
 
