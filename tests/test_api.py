@@ -335,3 +335,14 @@ def test_help_documents_the_entry_points():
     for name in ("nckg.open", "clusters()", "cluster(", "measurements(", "ask(", "query(", "nckg[analysis]"):
         assert name in text
     assert nckg.open.__doc__ and nckg.KnowledgeGraph.query.__doc__ and nckg.Cluster.__doc__
+
+
+def test_open_a_remote_sparql_endpoint(kg, live_server):
+    """A SPARQL URL opens the remote backend (nckg.remote): the same API answers over HTTP, bindings included."""
+    remote = nckg.open(f"{live_server}/sparql")
+    assert remote.remote and remote.location.endswith("/sparql")
+    assert remote.query(COPPER_ABOVE, min=40).rows == kg.query(COPPER_ABOVE, min=40).rows
+    assert sorted(remote.clusters()["iri"]) == sorted(kg.clusters()["iri"])
+    assert remote.cluster(CU32).formula == kg.cluster(CU32).formula
+    assert _canonical(remote.ask("co2rr-product-above-fe", min_fe=90).to_csv()) == _canonical(
+        kg.ask("co2rr-product-above-fe", min_fe=90).to_csv())
