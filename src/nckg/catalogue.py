@@ -266,6 +266,11 @@ class CatalogueQuery:
                 "tags": list(self.tags), "parameters": [p.to_dict() for p in self.parameters]}
 
 
+def mentions_variable(sparql: str, name: str) -> bool:
+    """Whether `?name` (or `$name`) occurs in the query outside comments, strings and IRIs."""
+    return re.search(rf"[?$]{re.escape(name)}\b", _OPAQUE.sub(" ", sparql)) is not None
+
+
 def _text(meta: dict, key: str, where: str, required: bool = True) -> str:
     value = meta.get(key)
     if value is None and not required:
@@ -293,7 +298,7 @@ def _parameter(item: object, where: str, text: str) -> Parameter:
     term = item.get("term", "nckg")
     if term not in ("nckg", "literal"):
         raise CatalogueError(f"{where}: parameter {name!r}: term must be nckg or literal")
-    if not re.search(rf"[?$]{name}\b", _OPAQUE.sub(" ", text)):
+    if not mentions_variable(text, name):
         raise CatalogueError(f"{where}: parameter {name!r} is not a variable of the query")
     default = item.get("default")
     parameter = Parameter(name=name, type=kind, description=" ".join(str(item.get("description", "")).split()),

@@ -214,7 +214,8 @@ EXPORT_FORMATS = ["nquads", "trig", "turtle", "ntriples"]
 
 @main.command()
 @click.option("--format", "fmt", default="nquads", show_default=True, type=click.Choice(EXPORT_FORMATS))
-@click.option("--output", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
+@click.option("--output", type=click.Path(path_type=Path), default=None,
+              help="File to write (default: stdout); gzip-compressed when its name ends in .gz.")
 @_store_option
 def export(fmt: str, output: Path | None, store_path: Path | None) -> None:
     """Dump the whole dataset. N-Quads and TriG keep the named graphs; Turtle and N-Triples hold their union."""
@@ -229,6 +230,10 @@ def export(fmt: str, output: Path | None, store_path: Path | None) -> None:
         union = store.run("export_union")
         data = store.serialize(union, format_media_types(fmt, union)[0])
     if output:
+        if output.suffix == ".gz":  # e.g. the dataset a wheel carries: nckg export --output nckg.nq.gz
+            import gzip
+
+            data = gzip.compress(data, compresslevel=9, mtime=0)  # same bytes for the same graph
         output.write_bytes(data)
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)
     else:
@@ -249,6 +254,8 @@ def serve(host: str, port: int, threads: int, http_server: str, workers: int, st
 
     target = store_path or config.store_path()
     if not target.exists():
+        target = _packaged_store(target) or target
+    if not target.exists():
         click.echo(f"no store at {target}: building it first", err=True)
         build.callback(store_path=target)
     os.environ["NCKG_STORE"] = str(target)
@@ -258,4 +265,18 @@ def serve(host: str, port: int, threads: int, http_server: str, workers: int, st
                               "--workers", str(workers)])
 
 
+def _packaged_store(missing: Path) -> Path | None:
+    """Outside a checkout, an on-disk store made once from the dataset the installed wheel carries (in the user's
+    cache folder); None in a checkout or when the installation carries no dataset."""
+    from . import packaged
+
+    dataset = packaged.dataset_path()
+    if config.in_checkout() or dataset is None:
+        return None
+    store = packaged.on_disk_store(dataset)
+    click.echo(f"no store at {missing}: serving the packaged dataset ({store})", err=True)
+    return store
+
+
 main.add_command(queries)
+

@@ -560,9 +560,7 @@ def cluster_page(store: GraphStore, iri: str) -> ClusterPage | None:
     if not head:
         return None
     facts = head[0]
-    evidence: dict[str, list[Quote]] = defaultdict(list)
-    for row in _rows(store.run("page-cluster-evidence", cluster=node), lab):
-        evidence[row["record"].value].append(_quote(row, about="record"))
+    evidence = evidence_by_record(store, iri)
 
     modes = coordination_modes(store)
     composition = []
@@ -603,12 +601,8 @@ def cluster_page(store: GraphStore, iri: str) -> ClusterPage | None:
     for syn in syntheses.values():
         syn.steps.sort(key=lambda s: s["order"] or 0)
 
-    measurements = []
-    for r in _rows(store.run("page-cluster-measurements", cluster=node), lab):
-        m = {key: value for key, value in r.items() if key != "cluster"}
-        m["quotes"] = evidence.get(r["measurement"].value, [])
-        m["value_text"] = _value_text(r)
-        measurements.append(m)
+    measurements = [{key: value for key, value in m.items() if key != "cluster"}
+                    for m in measurement_records(store, iri, evidence)]
 
     comparisons = []
     for r in _rows(store.run("page-cluster-comparisons", cluster=node), lab):
@@ -646,6 +640,32 @@ def cluster_page(store: GraphStore, iri: str) -> ClusterPage | None:
         composition=composition, syntheses=list(syntheses.values()), measurements=measurements,
         comparisons=comparisons, relations=relations, characterisations=characterisations,
         quotes=evidence.get(iri, []), sources=sources, fe_series=fe_series(store, iri))
+
+
+def evidence_by_record(store: GraphStore, cluster: str | None = None) -> dict[str, list[Quote]]:
+    """The quotes supporting `cluster` and each record about it (page-cluster-evidence.rq), by record IRI;
+    every cluster's when `cluster` is None."""
+    lab = labels(store)
+    evidence: dict[str, list[Quote]] = defaultdict(list)
+    for row in _rows(store.run("page-cluster-evidence", **_cluster_binding(cluster)), lab):
+        evidence[row["record"].value].append(_quote(row, about="record"))
+    return evidence
+
+
+def measurement_records(store: GraphStore, cluster: str | None = None,
+                        evidence: dict[str, list[Quote]] | None = None) -> list[dict[str, Any]]:
+    """The measurements of `cluster` (every cluster's when None) from page-cluster-measurements.rq: the row's
+    Terms (`cluster`, `metric`, `value` ...) plus `quotes` (from `evidence`, fetched when not given) and
+    `value_text`."""
+    evidence = evidence_by_record(store, cluster) if evidence is None else evidence
+    records = []
+    for r in _rows(store.run("page-cluster-measurements", **_cluster_binding(cluster)), labels(store)):
+        records.append({**r, "quotes": evidence.get(r["measurement"].value, []), "value_text": _value_text(r)})
+    return records
+
+
+def _cluster_binding(cluster: str | None) -> dict[str, NamedNode]:
+    return {"cluster": NamedNode(cluster)} if cluster else {}
 
 
 def _value_text(row: dict) -> str:
@@ -707,11 +727,13 @@ def plot_table(store: GraphStore, name: str, **substitutions) -> tuple[list[str]
     """Column names and rows (plain values: IRIs as strings, numbers as numbers) of a plot's query."""
     result = store.run(PLOTS[name].query, **substitutions)
     columns = [v.value for v in result.variables]
-    rows = [{c: (_plain(solution[c])) for c in columns} for solution in result]
+    rows = [{c: plain_value(solution[c]) for c in columns} for solution in result]
     return columns, rows
 
 
-def _plain(node) -> Any:
+def plain_value(node) -> Any:
+    """A pyoxigraph term as a plain Python value: int, float or bool for typed numbers and booleans, else its
+    string (an IRI's too); None stays None."""
     if node is None:
         return None
     if isinstance(node, Literal):

@@ -1,0 +1,295 @@
+"""The Python API: `nckg.open()` gives a KnowledgeGraph answering SPARQL, the question catalogue and cluster look-ups
+as plain Python values and pandas DataFrames.
+
+Every query runs through nckg.store.GraphStore (the embedded Oxigraph store, an in-memory copy of the dataset a
+wheel carries, or a remote SPARQL store); the SPARQL text lives in queries/*.rq. pandas is an optional extra
+(`pip install 'nckg[analysis]'`): only the `to_dataframe()` / DataFrame-returning calls need it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QueryTriples, RdfFormat,
+                        parse_query_results, serialize)
+
+from . import catalogue, config, packaged, pages
+from .backend import is_remote, open_handle
+from .remote import inline_substitutions
+from .namespaces import XSD
+from .store import GraphStore, QueryResult, StoreHandle
+
+if TYPE_CHECKING:  # imported lazily: pandas and rdflib are only needed by the calls that return them
+    import pandas
+    import rdflib
+
+    from .entities import Cluster
+
+Binding = NamedNode | Literal | BlankNode | str | int | float | bool | Decimal
+ANALYSIS_HINT = "pip install 'nckg[analysis]'"
+
+
+def require_pandas():
+    """The pandas module, or an ImportError that says what to install."""
+    try:
+        import pandas  # noqa: PLC0415
+    except ImportError as error:
+        raise ImportError(f"this needs pandas, which is not installed; install the analysis extra: {ANALYSIS_HINT}"
+                          ) from error
+    return pandas
+
+
+def IRI(value: str) -> NamedNode:  # noqa: N802 - reads as a type in bindings: kg.query(q, c=IRI("https://..."))
+    """An IRI to bind a query variable to (a plain str binds as a string literal)."""
+    return NamedNode(str(value))
+
+
+def to_term(value: Binding) -> NamedNode | Literal | BlankNode:
+    """The RDF term a Python value binds as: pyoxigraph and rdflib terms as they are, bool -> xsd:boolean,
+    int -> xsd:integer, float -> xsd:double, Decimal -> xsd:decimal, str -> a plain string literal."""
+    if isinstance(value, (NamedNode, Literal, BlankNode)):
+        return value
+    kind = type(value).__module__.split(".")[0]
+    if kind == "rdflib":  # URIRef, Literal, BNode
+        name = type(value).__name__
+        if name == "URIRef":
+            return NamedNode(str(value))
+        if name == "BNode":
+            return BlankNode(str(value))
+        if name == "Literal":
+            if value.language:
+                return Literal(str(value), language=value.language)
+            return Literal(str(value), datatype=NamedNode(str(value.datatype)) if value.datatype else None)
+    if isinstance(value, Decimal):
+        return Literal(format(value, "f"), datatype=NamedNode(XSD + "decimal"))
+    if isinstance(value, (bool, int, float, str)):
+        return Literal(value)
+    raise TypeError(f"cannot bind a {type(value).__name__} as an RDF term; use str, int, float, bool, Decimal, "
+                    "nckg.IRI(...) or an rdflib/pyoxigraph term")
+
+
+class Result:
+    """The answer of a SELECT or ASK query, read once and kept: `rows` (plain Python values), `terms` (RDF terms),
+    `to_dataframe()`, `to_csv()`. An ASK answer is one row {"result": bool}; `bool(result)` is its value."""
+
+    def __init__(self, result: QueryResult):
+        if isinstance(result, QueryTriples):
+            raise TypeError("a CONSTRUCT or DESCRIBE result is a graph, not a table")
+        # Kept as SPARQL JSON written and read back by pyoxigraph (lossless), so to_csv() can use the native writer.
+        self._body = result.serialize(format=QueryResultsFormat.JSON)
+        parsed = parse_query_results(self._body, format=QueryResultsFormat.JSON)
+        if isinstance(parsed, QueryBoolean):
+            self.boolean: bool | None = bool(parsed)
+            self.variables = ["result"]
+            self.terms = [{"result": Literal(self.boolean)}]
+        else:
+            self.boolean = None
+            self.variables = [v.value for v in parsed.variables]
+            self.terms = [{name: solution[name] for name in self.variables} for solution in parsed]
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per solution: numbers as int/float, booleans as bool, IRIs and other literals as str, unbound
+        variables as None."""
+        return [{name: pages.plain_value(term) for name, term in row.items()} for row in self.terms]
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The rows as a pandas DataFrame, one column per variable (needs the analysis extra)."""
+        return require_pandas().DataFrame.from_records(self.rows, columns=self.variables)
+
+    def to_csv(self, path: str | Path | None = None) -> str:
+        """The result as SPARQL CSV (the same bytes the HTTP endpoint sends for format=csv); also written to `path`
+        when given."""
+        text = GraphStore.serialize(parse_query_results(self._body, format=QueryResultsFormat.JSON),
+                                    "text/csv").decode("utf-8")
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8", newline="")
+        return text
+
+    def column(self, name: str) -> list[Any]:
+        """The plain values of one variable, in row order."""
+        if name not in self.variables:
+            raise KeyError(f"no column {name!r}; columns: {', '.join(self.variables)}")
+        return [pages.plain_value(row[name]) for row in self.terms]
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.rows)
+
+    def __bool__(self) -> bool:
+        return self.boolean if self.boolean is not None else bool(self.terms)
+
+    def __repr__(self) -> str:
+        if self.boolean is not None:
+            return f"<nckg Result: {str(self.boolean).lower()}>"
+        return f"<nckg Result: {len(self)} rows x {len(self.variables)} columns ({', '.join(self.variables)})>"
+
+
+def to_graph(result: QueryTriples) -> rdflib.Graph:
+    """A CONSTRUCT / DESCRIBE answer as an rdflib Graph."""
+    import rdflib  # noqa: PLC0415
+
+    data = serialize(result, format=RdfFormat.N_TRIPLES) or b""
+    return rdflib.Graph().parse(data=data.decode("utf-8"), format="nt")
+
+
+def answer(result: QueryResult) -> Result | rdflib.Graph:
+    """The API's form of a query answer: a Result table for SELECT / ASK, an rdflib Graph for CONSTRUCT / DESCRIBE."""
+    return to_graph(result) if isinstance(result, QueryTriples) else Result(result)
+
+
+class _Fixed:
+    """A handle on a store that never changes (the packaged dataset, a dataset file loaded into memory)."""
+
+    def __init__(self, store: GraphStore):
+        self.store = store
+
+    def get(self) -> GraphStore:
+        return self.store
+
+
+class KnowledgeGraph:
+    """The Nanocluster Knowledge Graph as Python objects. Get one with `nckg.open()`.
+
+    - `query(sparql, **bindings)`: any SPARQL query; variables bound to RDF terms (never pasted into the text).
+    - `questions`, `ask(id, **params)`: the competency-question catalogue (as /queries/<id>/results answers it).
+    - `clusters()`, `cluster(name)`, `find_clusters(text)`, `measurements(...)`: the entities.
+    """
+
+    def __init__(self, handle, location: str):
+        self._handle = handle
+        self.location = location  # what the graph answers from: a store path, a SPARQL URL or the packaged dataset
+
+    @property
+    def store(self) -> GraphStore:
+        """The underlying GraphStore (follows a rebuild of an on-disk store)."""
+        return self._handle.get()
+
+    @property
+    def version(self) -> str | None:
+        """The build version the graph answers from (the store directory's name, or the packaged dataset's)."""
+        return self.store.version
+
+    @property
+    def remote(self) -> bool:
+        return is_remote(self._handle)
+
+    def __repr__(self) -> str:
+        return f"<nckg KnowledgeGraph {self.location} (version {self.version})>"
+
+    # --- SPARQL -------------------------------------------------------------------------------------------------
+
+    def query(self, sparql: str, **bindings: Binding) -> Result | rdflib.Graph:
+        """Run a SPARQL query. Keyword arguments bind the query's variables (`kg.query("SELECT ?c ... ?n",
+        n=90)`) to RDF terms (see `to_term`; `nckg.IRI(...)` for an IRI), written by pyoxigraph into a VALUES
+        block at the start of the WHERE clause (the values are never pasted in as text; a variable used only inside
+        a sub-SELECT is not reached). SELECT / ASK give a Result, CONSTRUCT / DESCRIBE an rdflib Graph. Raises
+        nckg.store.QueryError for a bad query, ValueError for a binding of a variable the query does not use."""
+        for name in bindings:
+            if not catalogue.mentions_variable(sparql, name):
+                raise ValueError(f"the query has no variable ?{name} to bind")
+        substitutions = {name: to_term(value) for name, value in bindings.items()}
+        return answer(self.store.query(inline_substitutions(sparql, substitutions)))
+
+    # --- The question catalogue -----------------------------------------------------------------------------------
+
+    @property
+    def questions(self) -> list[catalogue.CatalogueQuery]:
+        """The catalogue's questions (id, title, question, tags, parameters), in id order."""
+        return list(catalogue.load_catalogue().values())
+
+    def question(self, query_id: str) -> catalogue.CatalogueQuery:
+        """One catalogue question by id (nckg.catalogue.UnknownQuery when there is none)."""
+        return catalogue.get_query(query_id)
+
+    def ask(self, query_id: str, **params: Any) -> Result | rdflib.Graph:
+        """Answer catalogue question `query_id`, e.g. `kg.ask("co2rr-product-above-fe", min_fe=90)`. Parameters are
+        validated and bound exactly as /queries/<id>/results does (nckg.catalogue.run); a value that does not fit
+        raises nckg.catalogue.ParameterError naming the parameter."""
+        return answer(catalogue.run(self.store, query_id, params))
+
+    # --- Entities -------------------------------------------------------------------------------------------------
+
+    def clusters(self) -> pandas.DataFrame:
+        """One row per cluster: the cluster browser's Table 1 view (formula, Cu and hydride counts, charge,
+        ligands, core, geometry, configuration, free electrons, reactions, measurements, reference, source) plus
+        `composition`, a dict of component -> count."""
+        from .entities import cluster_rows  # noqa: PLC0415
+
+        rows = cluster_rows(self.store)
+        return require_pandas().DataFrame.from_records(rows, columns=list(rows[0]) if rows else None)
+
+    def cluster(self, name: str) -> Cluster:
+        """One cluster by label (`"Cu32"`), alternative label, formula as typed (`"[Cu32(PET)24H8Cl2](PPh4)2"`, Unicode
+        subscripts welcome), id or IRI. An ambiguous name raises entities.AmbiguousCluster listing the candidates,
+        an unknown one entities.ClusterNotFound."""
+        from .entities import load_cluster, resolve_cluster  # noqa: PLC0415
+
+        return load_cluster(self.store, resolve_cluster(self.store, name))
+
+    def find_clusters(self, text: str) -> list[dict[str, str]]:
+        """Clusters whose label, alternative label or formula contains `text` (case- and subscript-insensitive):
+        a list of {iri, id, label}."""
+        from .entities import find_clusters  # noqa: PLC0415
+
+        return find_clusters(self.store, text)
+
+    def measurements(self, reaction: str | None = None, metric: str | None = None, product: str | None = None,
+                     cluster: str | None = None) -> pandas.DataFrame:
+        """Every measurement (one row each: cluster, metric, reaction, product, value, unit, conditions, source DOI
+        and quote), optionally only those of a reaction (`"CO2RR"`), a metric (`"FaradaicEfficiency"` or its label),
+        a product (`"CO"`, a chemical id or label) and a cluster (any name `cluster()` takes)."""
+        from .entities import MEASUREMENT_COLUMNS, measurement_rows, resolve_cluster  # noqa: PLC0415
+
+        iri = resolve_cluster(self.store, cluster) if cluster is not None else None
+        rows = measurement_rows(self.store, iri, reaction=reaction, metric=metric, product=product)
+        return require_pandas().DataFrame.from_records(rows, columns=MEASUREMENT_COLUMNS)
+
+
+def open(location: str | os.PathLike | None = None) -> KnowledgeGraph:  # noqa: A001 - the API's entry point
+    """Open the knowledge graph.
+
+    - `None` (default): the remote store named by `$NCKG_SPARQL_URL` if set; else the built store (`$NCKG_STORE` or
+      `var/store` of the checkout, see `nckg build`); else the dataset packaged in the installed wheel.
+    - a path: an on-disk store made by `nckg build` (its `store` symlink or a version directory), or a dataset
+      file written by `nckg export` (`.nq`, `.nq.gz`), loaded into memory.
+    - an `http(s)://` URL: a remote SPARQL 1.1 query endpoint holding the graph.
+    """
+    if location is None:
+        if os.environ.get("NCKG_SPARQL_URL"):
+            return KnowledgeGraph(open_handle(), os.environ["NCKG_SPARQL_URL"])
+        path = config.store_path()
+        if _is_store(path):
+            return _local(path)
+        dataset = packaged.dataset_path()
+        if dataset is not None:
+            return KnowledgeGraph(_Fixed(packaged.in_memory_store(dataset)), f"packaged dataset {dataset}")
+        raise FileNotFoundError(f"no built store at {path} and no packaged dataset: run `nckg build` in a checkout, "
+                                "or install the nckg wheel that carries the graph")
+    text = os.fspath(location)
+    if text.startswith(("http://", "https://")):
+        return KnowledgeGraph(open_handle(sparql_url=text), text)
+    path = Path(text).expanduser()
+    if path.is_file() and path.name.endswith((".nq", ".nq.gz")):
+        return KnowledgeGraph(_Fixed(packaged.in_memory_store(path)), f"dataset file {path}")
+    if not _is_store(path):
+        raise FileNotFoundError(f"no store at {path}: give a store made by `nckg build`, an N-Quads file "
+                                "(.nq, .nq.gz) or a SPARQL endpoint URL")
+    return _local(path)
+
+
+def _is_store(path: Path) -> bool:
+    return (path / "CURRENT").is_file()
+
+
+def _local(path: Path) -> KnowledgeGraph:
+    handle = StoreHandle(path)
+    handle.get()  # open now: a damaged store fails here, not at the first query
+    return KnowledgeGraph(handle, str(path))
+
