@@ -21,6 +21,10 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pyoxigraph import BlankNode, Literal
+
+from nckg import catalogue
+
 START_TIMEOUT = 90.0  # seconds: Virtuoso creates its database on the first start (~5-20 s on a loaded machine)
 
 
@@ -224,6 +228,22 @@ def start_virtuoso(timeout: float = START_TIMEOUT, buffers: int = 85000, max_sec
         engine.stop()
         raise
     return engine
+
+
+def comparable_cell(term) -> str:
+    """Text of a result cell comparable across engines: blank node labels differ between stores, and so does the
+    order of the items of a GROUP_CONCAT (SPARQL leaves it undefined), so those are sorted."""
+    if isinstance(term, BlankNode):
+        return "_:b"
+    if isinstance(term, Literal) and ", " in term.value:
+        return ", ".join(sorted(term.value.split(", ")))
+    return str(term)
+
+
+def comparable_rows(result) -> list[tuple]:
+    """A query answer as sorted rows of comparable cells (nckg.catalogue.table: ASK answers become one row)."""
+    names, rows = catalogue.table(result)
+    return sorted(tuple(comparable_cell(r.get(n)) for n in names) for r in rows)
 
 
 def start(name: str, **options) -> Engine:

@@ -22,7 +22,24 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-@click.group()
+class _Commands(click.Group):
+    """The command group: a remote store that fails (unreachable, too slow, an error answer) ends any command
+    with one line, never a traceback (unless --debug / NCKG_DEBUG=1)."""
+
+    def invoke(self, ctx: click.Context):
+        import os
+
+        from .remote import RemoteStoreError
+
+        try:
+            return super().invoke(ctx)
+        except RemoteStoreError as error:
+            if os.environ.get("NCKG_DEBUG", "").strip() in ("1", "true", "yes"):
+                raise
+            raise click.ClickException(f"the remote SPARQL store failed: {error}") from None
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="nckg")
 def main() -> None:
     """nckg: the Nanocluster Knowledge Graph of atomically precise Cu nanoclusters."""

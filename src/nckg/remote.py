@@ -25,9 +25,11 @@ URL is known; finally the build's version is written into `BUILD_GRAPH` (`<BUILD
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -77,7 +79,21 @@ _FORM = re.compile(r"(?<![\w?$:@.\-])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:\-])"
 
 
 class RemoteStoreError(OSError):
-    """The remote store could not be reached or answered with an error other than a rejected query."""
+    """The remote store answered with an error other than a rejected query (HTTP 502 for the server's clients)."""
+
+    status = 502
+
+
+class RemoteStoreUnreachable(RemoteStoreError):
+    """The remote store could not be reached (HTTP 503)."""
+
+    status = 503
+
+
+class RemoteStoreTimeout(RemoteStoreError):
+    """The remote store did not answer within the timeout (HTTP 504)."""
+
+    status = 504
 
 
 def _term_expression(term: NamedNode | Literal) -> str:
@@ -291,11 +307,21 @@ def _send(request: urllib.request.Request, timeout: float) -> tuple[bytes, str]:
         message = error.read().decode("utf-8", "replace").strip()[:2000]
         if error.code == 400:
             raise _Rejected(message or "the remote store rejected the query") from None
+        first_line = (message.splitlines() or [""])[0]
         raise RemoteStoreError(f"{request.get_method()} {request.full_url.split('?')[0]}: HTTP {error.code} "
-                               f"{message[:300]}") from None
+                               f"{first_line[:300]}") from None
     except urllib.error.URLError as error:
-        raise RemoteStoreError(f"the remote store at {request.full_url.split('?')[0]} is unreachable: "
-                               f"{error.reason}") from None
+        if isinstance(error.reason, (TimeoutError, socket.timeout)):
+            raise RemoteStoreTimeout(f"the remote store at {request.full_url.split('?')[0]} did not answer "
+                                     f"within {timeout:g} s") from None
+        raise RemoteStoreUnreachable(f"the remote store at {request.full_url.split('?')[0]} is unreachable: "
+                                     f"{error.reason}") from None
+    except (TimeoutError, socket.timeout):
+        raise RemoteStoreTimeout(f"the remote store at {request.full_url.split('?')[0]} did not answer "
+                                 f"within {timeout:g} s") from None
+    except (ConnectionError, http.client.HTTPException) as error:
+        raise RemoteStoreError(f"the remote store at {request.full_url.split('?')[0]} broke off its answer: "
+                               f"{error}") from None
 
 
 # --- upload ----------------------------------------------------------------------------------------------------------
