@@ -348,12 +348,13 @@ def _request(method: str, url: str, timeout: float, data: bytes | None = None, c
 
 
 def batches(triples: Iterable[Triple], size: int = BATCH, blank_size: int | None = None) -> Iterator[list[Triple]]:
-    """The triples in batches of at most `size` (streamed), keeping every blank-node component in one batch (of
-    at most `blank_size` triples, default `size`; blank-node batches come last and hold no other triples).
+    """The triples in batches of at most `size`, blank-node structures first, each whole in one batch.
 
     Each write request has its own blank node scope, so triples that share a blank node (directly or through
-    others: an OWL restriction, an RDF list) must travel together; a component larger than `size` stays whole.
-    Triples without blank nodes are streamed; those with blank nodes are held until the end, grouped."""
+    others: an OWL restriction, an RDF list) must travel together; they come first, in batches of at most
+    `blank_size` (default `size`) triples, a structure larger than that alone in its batch, so that a request the
+    store refuses for its size is the first one of its graph. `triples` is read twice (pass a list or a
+    re-iterable view): first for the blank-node triples (held, grouped), then streaming the others."""
     parent: dict[str, str] = {}
 
     def root(label: str) -> str:
@@ -363,33 +364,54 @@ def batches(triples: Iterable[Triple], size: int = BATCH, blank_size: int | None
         return label
 
     held: list[tuple[str, Triple]] = []
-    current: list[Triple] = []
     for triple in triples:
         labels = [t.value for t in (triple.subject, triple.object) if isinstance(t, BlankNode)]
-        if not labels:
-            current.append(triple)
-            if len(current) >= size:
-                yield current
-                current = []
-            continue
-        first = root(labels[0])
-        for other in labels[1:]:
-            parent[root(other)] = first
-        held.append((labels[0], triple))
+        if labels:
+            first = root(labels[0])
+            for other in labels[1:]:
+                parent[root(other)] = first
+            held.append((labels[0], triple))
     components: dict[str, list[Triple]] = {}
     for label, triple in held:
         components.setdefault(root(label), []).append(triple)
-    if current:
-        yield current
-        current = []
-    limit = blank_size or size
-    for component in components.values():
+    limit, current = blank_size or size, []
+    for component in sorted(components.values(), key=len, reverse=True):
         if current and len(current) + len(component) > limit:
             yield current
             current = []
         current.extend(component)
     if current:
         yield current
+        current = []
+    for triple in triples:
+        if not (isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode)):
+            current.append(triple)
+            if len(current) >= size:
+                yield current
+                current = []
+    if current:
+        yield current
+
+
+class _GraphTriples:
+    """The triples of one named graph of a store, re-iterable (read from the store on each pass)."""
+
+    def __init__(self, store: Store, graph: str):
+        self.store, self.graph = store, NamedNode(graph)
+
+    def __iter__(self) -> Iterator[Triple]:
+        return (Triple(q.subject, q.predicate, q.object)
+                for q in self.store.quads_for_pattern(None, None, None, self.graph))
+
+
+class _FileTriples:
+    """The triples of an N-Triples file, re-iterable."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __iter__(self) -> Iterator[Triple]:
+        return iter(parse(path=str(self.path), format=RdfFormat.N_TRIPLES))
 
 
 class _Writer:
@@ -402,8 +424,9 @@ class _Writer:
             raise ValueError("upload needs a Graph Store Protocol URL or a SPARQL UPDATE URL")
         self.gsp_url, self.update_url, self.batch, self.timeout = gsp_url, update_url, batch, timeout
 
-    def replace(self, graph: str, triples: Iterable[Triple]) -> int:
-        """Replace `graph` by `triples`; returns how many were written."""
+    def replace(self, graph: str, triples: Iterable[Triple], changed: list[str] | None = None) -> int:
+        """Replace `graph` by `triples` (re-iterable); returns how many were written. The graph is appended to
+        `changed` once the first request succeeded (a refused first request changes nothing)."""
         node, written, first = NamedNode(graph), 0, True
         for chunk in batches(triples, self.batch, None if self.gsp_url else min(self.batch, BLANK_BATCH)):
             body = serialize(chunk, format=RdfFormat.N_TRIPLES) or b""
@@ -416,8 +439,12 @@ class _Writer:
                           else f"INSERT DATA {{ GRAPH {node} {{\n{body.decode()}}} }}")
                 self._update((f"DROP SILENT GRAPH {node} ;\n" if first else "") + insert)
             written += len(chunk)
+            if first and changed is not None:
+                changed.append(graph)
             first = False
         if first:  # no triples: an empty graph is no graph
+            if changed is not None:
+                changed.append(graph)
             self.drop(graph)
         return written
 
@@ -462,7 +489,7 @@ class _Snapshot:
         and restore the previous version marker."""
         for graph in touched:
             if graph in self.files:
-                writer.replace(graph, parse(path=str(self.files[graph]), format=RdfFormat.N_TRIPLES))
+                writer.replace(graph, _FileTriples(self.files[graph]))
             elif graph != BUILD_GRAPH:
                 writer.drop(graph)
         if self.version == UNVERSIONED:
@@ -495,23 +522,23 @@ def upload(source: GraphStore, *, gsp_url: str | None = None, update_url: str | 
     graphs = sorted(g.value for g in source.store.named_graphs() if isinstance(g, NamedNode))
     written: dict[str, int] = {}
     touched: list[str] = []
+    current = "the version marker"
     try:
         if snapshot:
-            touched.append(BUILD_GRAPH)
-            writer.replace(BUILD_GRAPH, _marker(f"uploading-{new_version}"))
+            writer.replace(BUILD_GRAPH, _marker(f"uploading-{new_version}"), touched)
         for graph in graphs:
-            touched.append(graph)
-            quads = source.store.quads_for_pattern(None, None, None, NamedNode(graph))
-            written[graph] = writer.replace(graph, (Triple(q.subject, q.predicate, q.object) for q in quads))
+            current = f"<{graph}>"
+            written[graph] = writer.replace(graph, _GraphTriples(source.store, graph), touched)
         if snapshot:
             for stale in sorted(set(snapshot.files) - set(graphs)):
+                current = f"<{stale}>"
                 touched.append(stale)
                 writer.drop(stale)
-        touched.append(BUILD_GRAPH)
-        writer.replace(BUILD_GRAPH, _marker(new_version))
+        current = "the version marker"
+        writer.replace(BUILD_GRAPH, _marker(new_version), touched)
     except (RemoteStoreError, _Rejected) as error:
         message = error.message if isinstance(error, _Rejected) else str(error)
-        where = f"while writing <{touched[-1]}>" if touched else "before writing"
+        where = f"while writing {current}"
         if snapshot is None:
             raise UploadError(f"upload failed {where}: {message}; graphs written before it stay") from None
         try:
