@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from .production import serve, serve_granian
 
@@ -28,4 +29,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except OSError as exc:  # e.g. the port is taken: one line, no traceback
+        sys.exit(f"error: cannot serve: {exc}")

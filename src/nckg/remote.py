@@ -299,6 +299,15 @@ class _Rejected(Exception):
         self.message = message
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
+def gist(body: str, limit: int = 300) -> str:
+    """An error body on one line: markup dropped, whitespace folded, at most `limit` characters."""
+    text = " ".join(_TAG.sub(" ", body).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _send(request: urllib.request.Request, timeout: float) -> tuple[bytes, str]:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -307,9 +316,8 @@ def _send(request: urllib.request.Request, timeout: float) -> tuple[bytes, str]:
         message = error.read().decode("utf-8", "replace").strip()[:2000]
         if error.code == 400:
             raise _Rejected(message or "the remote store rejected the query") from None
-        first_line = (message.splitlines() or [""])[0]
         raise RemoteStoreError(f"{request.get_method()} {request.full_url.split('?')[0]}: HTTP {error.code} "
-                               f"{first_line[:300]}") from None
+                               f"{gist(message)}") from None
     except urllib.error.URLError as error:
         if isinstance(error.reason, (TimeoutError, socket.timeout)):
             raise RemoteStoreTimeout(f"the remote store at {request.full_url.split('?')[0]} did not answer "
@@ -462,8 +470,7 @@ class _Writer:
         try:
             _request("POST", self.update_url, self.timeout, text.encode(), "application/sparql-update")
         except _Rejected as error:
-            first_line = (error.message.strip().splitlines() or [""])[0]
-            raise RemoteStoreError(f"the remote store refused the update: {first_line[:300]}") from None
+            raise RemoteStoreError(f"the remote store refused the update: {gist(error.message)}") from None
 
 
 def _marker(version: str) -> list[Triple]:
