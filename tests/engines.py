@@ -232,11 +232,17 @@ def start_virtuoso(timeout: float = START_TIMEOUT, buffers: int = 85000, max_sec
 
 def comparable_cell(term) -> str:
     """Text of a result cell comparable across engines: blank node labels differ between stores, and so does the
-    order of the items of a GROUP_CONCAT (SPARQL leaves it undefined), so those are sorted."""
+    order of the items of a GROUP_CONCAT (SPARQL leaves it undefined), so those are sorted (items separated by
+    "; " or ", ", or IRIs separated by spaces)."""
     if isinstance(term, BlankNode):
         return "_:b"
-    if isinstance(term, Literal) and ", " in term.value:
-        return ", ".join(sorted(term.value.split(", ")))
+    if isinstance(term, Literal):
+        for separator in ("; ", ", "):
+            if separator in term.value:
+                return separator.join(sorted(term.value.split(separator)))
+        parts = term.value.split(" ")
+        if len(parts) > 1 and all(p.startswith(("http://", "https://")) for p in parts):  # a list of IRIs
+            return " ".join(sorted(parts))
     return str(term)
 
 
