@@ -1,4 +1,4 @@
-"""The remote backend (issue #10 phase 2): the real built graph uploaded to a real `oxigraph serve`, then queried
+"""The remote backend: the real built graph uploaded to a real `oxigraph serve`, then queried
 through nckg.remote.RemoteStore and through the Flask app configured with SPARQL_URL, compared with the embedded
 store's answers. The oxigraph server is started and stopped here (PyPI package `oxigraph`, in the venv)."""
 

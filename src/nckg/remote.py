@@ -1,4 +1,4 @@
-"""A remote SPARQL 1.1 store as the graph backend (issue #10 phase 2): `NCKG_SPARQL_URL` instead of var/store.
+"""A remote SPARQL 1.1 store as the graph backend: `NCKG_SPARQL_URL` instead of var/store.
 
 `RemoteStore` offers the read API the server, the pages and the catalogue use from `GraphStore` (it subclasses it):
 `query` (answers are pyoxigraph result objects: SELECT/ASK fetched as SPARQL JSON and parsed with
@@ -16,11 +16,13 @@ Differences from the embedded store, by necessity:
   `tdb2:unionDefaultGraph true`), as the SPARQL protocol has no switch for it;
 - `base_iri` is sent as a leading `BASE` declaration.
 
-`upload()` writes a built store to a remote store: Graph Store Protocol `PUT` of each named graph as N-Triples
-(default) or SPARQL UPDATE `DROP SILENT GRAPH` + `INSERT DATA` batches; stale nckg graphs are dropped when the query
-URL is known; finally the build's version is written into `BUILD_GRAPH` (`<BUILD_GRAPH> owl:versionInfo "..."`).
+`upload()` writes a built store to a remote store (tested on `oxigraph serve` and Virtuoso): Graph Store Protocol
+(default) or SPARQL UPDATE, in streamed batches of at most BATCH triples with blank-node structures kept whole; with
+the query URL it saves the nckg graphs first and restores them if the upload fails (see upload()); finally the
+build's version is written into `BUILD_GRAPH` (`<BUILD_GRAPH> owl:versionInfo "..."`).
 `RemoteHandle.get()` reads that version (at most every `version_ttl` seconds), so caches keyed on the store version
-(nckg.cache) are invalidated by an upload exactly as by a local store swap.
+(nckg.cache) are invalidated by an upload exactly as by a local store swap. A failing store raises RemoteStoreError
+(HTTP 502 for the server's clients), RemoteStoreUnreachable (503) or RemoteStoreTimeout (504).
 """
 
 from __future__ import annotations
