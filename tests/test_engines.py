@@ -34,7 +34,8 @@ def test_upload_holds_every_graph_and_the_version(loaded, store):
 
 # Default answers Virtuoso 7.2 still gives differently from the embedded store and the Oxigraph server (found by
 # test_default_answer_equals_embedded; not yet rewritten into a form all three evaluate alike). Causes: a
-# GROUP_CONCAT over a group without values is "" on Virtuoso and unbound on Oxigraph (the first six);
+# GROUP_CONCAT over a group without values is "" on Virtuoso and unbound on Oxigraph (the first six;
+# COALESCE(GROUP_CONCAT(...), "") would align them but crashes Virtuoso's compiler, SQ156 "Bad dfe");
 # ligand-identifiers: the most specific family (FILTER NOT EXISTS with rdfs:subClassOf+) is not found for some
 # ligands; side-products-and-transformations: an OPTIONAL that Virtuoso leaves unbound.
 VIRTUOSO_DIFFERS = {"active-site-motifs", "clusters-by-core-configuration", "clusters-lacking-method", "colour-changes",
