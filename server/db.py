@@ -37,11 +37,12 @@ def init_app(app: Flask) -> None:
 
 
 def get_store() -> GraphStore:
-    """The current store; 503 when no store has been built yet."""
+    """The current store; 503 when no store has been built yet (or a remote one is unreachable), 502 / 504 when a
+    remote store answers with an error / too slowly."""
     try:
         return current_app.extensions["nckg_store"].get()
-    except OSError as error:
-        abort(503, f"The knowledge graph store is not available: {error}")
+    except OSError as error:  # a remote store that fails says which status (nckg.remote: 502, 503, 504)
+        abort(getattr(error, "status", 503), f"The knowledge graph store is not available: {error}")
 
 
 def allowed_services(app: Flask | None = None) -> tuple[str, ...]:

@@ -20,6 +20,8 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from nckg.remote import RemoteStoreError
+
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
@@ -76,6 +78,19 @@ def _server_error(error: HTTPException) -> Response:
     return response
 
 
+def remote_store_failed(error: RemoteStoreError) -> Response:
+    """A remote SPARQL store that fails: 502 (an error answer), 503 (unreachable) or 504 (too slow), one line
+    naming the failure and the request id; the failure is logged under that id."""
+    current_app.logger.warning("remote store failed (request id %s): %s", request_id(), error)
+    status = getattr(error, "status", 502)
+    name = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}[status]
+    response = Response(f"{status} {name}: The knowledge graph's SPARQL store failed: {error} "
+                        f"(request id {request_id()})\n", status=status, content_type="text/plain; charset=utf-8")
+    if status == 503:
+        response.headers["Retry-After"] = "5"
+    return response
+
+
 def init_app(app: Flask) -> None:
     if int(app.config.get("TRUSTED_PROXIES") or 0) > 0:
         hops = int(app.config["TRUSTED_PROXIES"])
@@ -83,6 +98,7 @@ def init_app(app: Flask) -> None:
     app.before_request(_start)
     app.after_request(_headers)
     app.register_error_handler(InternalServerError, internal_error)
+    app.register_error_handler(RemoteStoreError, remote_store_failed)
     for code in (429, 502, 503, 504):
         app.register_error_handler(code, _server_error)
     _init_rate_limit(app)

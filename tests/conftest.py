@@ -57,3 +57,28 @@ def live_server(store_path):
     """Base URL of a waitress server on a free 127.0.0.1 port, serving the test store; stopped at teardown."""
     with serving(store_path) as url:
         yield url
+
+
+def _engine(name: str):
+    import engines
+
+    try:
+        engine = engines.start(name)
+    except FileNotFoundError as error:
+        pytest.skip(str(error))
+    try:
+        yield engine
+    finally:
+        engine.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso():
+    """Virtuoso open source on free 127.0.0.1 ports with a private database (tests/engines.py); stopped at teardown."""
+    yield from _engine("virtuoso")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server():
+    """`oxigraph serve --union-default-graph` on a free 127.0.0.1 port (tests/engines.py); stopped at teardown."""
+    yield from _engine("oxigraph")

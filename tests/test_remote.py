@@ -1,17 +1,10 @@
-"""The remote backend (issue #10 phase 2): the real built graph uploaded to a real `oxigraph serve`, then queried
+"""The remote backend: the real built graph uploaded to a real `oxigraph serve`, then queried
 through nckg.remote.RemoteStore and through the Flask app configured with SPARQL_URL, compared with the embedded
 store's answers. The oxigraph server is started and stopped here (PyPI package `oxigraph`, in the venv)."""
 
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -30,53 +23,25 @@ from nckg.remote import (
 from nckg.store import GraphStore, QueryError, UpdateRefused
 from server import create_app
 
+import engines
+from engines import free_port as _free_port
+
 CU32 = "https://w3id.org/nckg/resource/cluster/cu32h8-cl_2-pet_24-2minus"
 COUNT_CLUSTERS = ("PREFIX nckg: <https://w3id.org/nckg/ontology#> "
                   "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a nckg:CopperNanocluster }")
 
 
-def _oxigraph_binary() -> str | None:
-    local = Path(sys.executable).parent / "oxigraph"
-    return str(local) if local.exists() else shutil.which("oxigraph")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def oxigraph_url():
-    """Base URL of an `oxigraph serve --union-default-graph` on a free port (stopped at teardown)."""
-    binary = _oxigraph_binary()
-    if binary is None:
-        pytest.skip("the `oxigraph` server binary is not installed (pip install oxigraph)")
-    location = Path(tempfile.mkdtemp(prefix="nckg-oxigraph-"))
-    port = _free_port()
-    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    """Base URL of an `oxigraph serve --union-default-graph` on a free port (tests/engines.py; stopped at teardown)."""
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"oxigraph serve did not start: {proc.stderr.read().decode()[:500]}")
-                time.sleep(0.1)
-        yield url
+        engine = engines.start_oxigraph()
+    except FileNotFoundError as error:
+        pytest.skip(str(error))
+    try:
+        yield engine.query_url.removesuffix("/query")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        shutil.rmtree(location, ignore_errors=True)
+        engine.stop()
 
 
 @pytest.fixture(scope="module")
@@ -95,20 +60,7 @@ def remote_client(oxigraph_url, uploaded):
     return create_app({"TESTING": True, "SPARQL_URL": oxigraph_url + "/query", "CACHE_SIZE": 0}).test_client()
 
 
-def _cell(term) -> str:
-    """Comparable text of a cell: blank node labels differ between stores, and so does the order of the items of
-    a GROUP_CONCAT (SPARQL leaves it undefined; it follows each store's internal order), so those are sorted."""
-    if isinstance(term, BlankNode):
-        return "_:b"
-    if isinstance(term, Literal) and ", " in term.value:
-        return ", ".join(sorted(term.value.split(", ")))
-    return str(term)
-
-
-def _rows(result) -> list[tuple]:
-    """Rows as comparable text, sorted."""
-    names, rows = catalogue.table(result)
-    return sorted(tuple(_cell(r.get(n)) for n in names) for r in rows)
+_rows = engines.comparable_rows
 
 
 def test_upload_copies_every_graph(uploaded, remote, store):
@@ -145,16 +97,19 @@ def test_substituted_literal_cannot_break_out(remote, store):
     assert remote.graph_counts() == store.graph_counts()  # nothing was dropped
 
 
-def test_inline_substitutions_places_values_in_where_group():
+def test_inline_substitutions_bind_at_the_start_of_the_where_group():
     text = 'PREFIX ex: <http://e/#WHERE{> # WHERE {\nCONSTRUCT { ?s ?p "WHERE {" } WHERE { ?s ?p ?o }'
     out = inline_substitutions(text, {"s": NamedNode("http://e/a")})
-    assert out.endswith('WHERE { VALUES (?s) { (<http://e/a>) }\n ?s ?p ?o }')
+    assert out.endswith('WHERE { BIND(<http://e/a> AS ?s)\n ?s ?p ?o }')
+    decimal = Literal("2.5", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
+    assert 'BIND(STRDT("2.5", <http://www.w3.org/2001/XMLSchema#decimal>) AS ?x) BIND("a\\"b" AS ?y)' in \
+        inline_substitutions("SELECT * WHERE {}", {"x": decimal, "y": Literal('a"b')})
     with pytest.raises(QueryError):
         inline_substitutions("SELECT * WHERE {}", {"x y": NamedNode("http://e/a")})
     with pytest.raises(QueryError):
         inline_substitutions("SELECT * WHERE {}", {"x": BlankNode()})
     assert inline_substitutions("DESCRIBE ?r", {"r": NamedNode("http://e/a")}).rstrip().endswith(
-        "WHERE { VALUES (?r) { (<http://e/a>) } }")
+        "WHERE { BIND(<http://e/a> AS ?r) }")
 
 
 def test_result_kinds_and_errors(remote, store):

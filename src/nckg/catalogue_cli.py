@@ -7,17 +7,20 @@ from pathlib import Path
 
 import click
 
-from . import catalogue, config
+from . import catalogue
 
 FORMATS = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/sparql-results+json",
            "xml": "application/sparql-results+xml"}
 
 
 def _store(store_path: Path | None):
-    from .store import GraphStore  # noqa: PLC0415
+    """The store the questions run on: --store, else the remote one named by $NCKG_SPARQL_URL, else var/store."""
+    from .backend import open_store  # noqa: PLC0415
 
     try:
-        return GraphStore.open(store_path or config.store_path())
+        if store_path is not None:
+            return open_store(store_path, environ={})
+        return open_store()
     except OSError as error:
         raise click.ClickException(f"cannot open the store: {error}") from None
 
@@ -30,7 +33,7 @@ def _load() -> dict[str, catalogue.CatalogueQuery]:
 
 
 store_option = click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
-                            help="Store location (default: $NCKG_STORE or var/store).")
+                            help="Store location (default: the remote store of $NCKG_SPARQL_URL, else $NCKG_STORE or var/store).")
 
 
 @click.group("queries")

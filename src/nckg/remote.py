@@ -1,4 +1,4 @@
-"""A remote SPARQL 1.1 store as the graph backend (issue #10 phase 2): `NCKG_SPARQL_URL` instead of var/store.
+"""A remote SPARQL 1.1 store as the graph backend: `NCKG_SPARQL_URL` instead of var/store.
 
 `RemoteStore` offers the read API the server, the pages and the catalogue use from `GraphStore` (it subclasses it):
 `query` (answers are pyoxigraph result objects: SELECT/ASK fetched as SPARQL JSON and parsed with
@@ -8,29 +8,37 @@ dependency) with a timeout; a 400 from the store becomes `QueryError` (or `Updat
 update), anything else on the wire an `OSError` (`RemoteStoreError`), which the server answers with 503.
 
 Differences from the embedded store, by necessity:
-- substitutions (typed initial bindings) cannot be sent over the protocol: they are written into a leading
-  `VALUES` block of the query's WHERE group, from pyoxigraph's own N-Triples serialisation of each (already typed,
-  validated) term; variable names are checked; blank nodes are refused (VALUES cannot hold them);
+- substitutions (typed initial bindings) cannot be sent over the protocol: they are written as leading `BIND`s of
+  the query's WHERE group (`BIND(<iri> AS ?x)`, `BIND(STRDT("lexical", <datatype>) AS ?x)`), from pyoxigraph's
+  own N-Triples serialisation of each (already typed, validated) term, a form Oxigraph, Virtuoso and Fuseki
+  evaluate alike; variable names are checked; blank nodes are refused;
 - the union default graph must be provided by the store (`oxigraph serve --union-default-graph`, Fuseki
   `tdb2:unionDefaultGraph true`), as the SPARQL protocol has no switch for it;
 - `base_iri` is sent as a leading `BASE` declaration.
 
-`upload()` writes a built store to a remote store: Graph Store Protocol `PUT` of each named graph as N-Triples
-(default) or SPARQL UPDATE `DROP SILENT GRAPH` + `INSERT DATA` batches; stale nckg graphs are dropped when the query
-URL is known; finally the build's version is written into `BUILD_GRAPH` (`<BUILD_GRAPH> owl:versionInfo "..."`).
+`upload()` writes a built store to a remote store (tested on `oxigraph serve` and Virtuoso): Graph Store Protocol
+(default) or SPARQL UPDATE, in streamed batches of at most BATCH triples with blank-node structures kept whole; with
+the query URL it saves the nckg graphs first and restores them if the upload fails (see upload()); finally the
+build's version is written into `BUILD_GRAPH` (`<BUILD_GRAPH> owl:versionInfo "..."`).
 `RemoteHandle.get()` reads that version (at most every `version_ttl` seconds), so caches keyed on the store version
-(nckg.cache) are invalidated by an upload exactly as by a local store swap.
+(nckg.cache) are invalidated by an upload exactly as by a local store swap. A failing store raises RemoteStoreError
+(HTTP 502 for the server's clients), RemoteStoreUnreachable (503) or RemoteStoreTimeout (504).
 """
 
 from __future__ import annotations
 
+import http.client
+import json
 import re
+import shutil
+import socket
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -62,35 +70,67 @@ from .store import (
 
 BUILD_GRAPH = GRAPH + "build"  # holds `<BUILD_GRAPH> owl:versionInfo "<store version>"` after an upload
 UNVERSIONED = "remote-unversioned"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, application/sparql-results+xml;q=0.5"
+# CONSTRUCT / DESCRIBE: asked for as N-Triples only (Virtuoso answers an Accept that lists SPARQL JSON first with
+# a subject/predicate/object table instead of a graph)
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
 _VARNAME = re.compile(r"^[A-Za-z_0-9][A-Za-z_0-9\u00B7\u00C0-\uFFFF]*$")
 _WHERE = re.compile(r"(?<![\w?$:@.\-])WHERE\s*\{", re.IGNORECASE)
 _FORM = re.compile(r"(?<![\w?$:@.\-])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:\-])", re.IGNORECASE)
 
 
 class RemoteStoreError(OSError):
-    """The remote store could not be reached or answered with an error other than a rejected query."""
+    """The remote store answered with an error other than a rejected query (HTTP 502 for the server's clients)."""
+
+    status = 502
 
 
-def values_block(substitutions: Mapping[str, object]) -> str:
-    """`VALUES (?a ?b) { (<iri> "lit"^^<dt>) }` from typed pyoxigraph terms (never from raw text)."""
-    names, terms = [], []
+class RemoteStoreUnreachable(RemoteStoreError):
+    """The remote store could not be reached (HTTP 503)."""
+
+    status = 503
+
+
+class RemoteStoreTimeout(RemoteStoreError):
+    """The remote store did not answer within the timeout (HTTP 504)."""
+
+    status = 504
+
+
+def _term_expression(term: NamedNode | Literal) -> str:
+    """A SPARQL expression for a typed term: an IRI as itself, a literal as STRDT / STRLANG of its lexical form
+    (a plain constant such as "2.5"^^xsd:decimal in the projection of a sorted query makes Virtuoso fail with
+    "SR128: Numeric value out of range"; through STRDT it keeps its value and datatype on every engine)."""
+    if isinstance(term, NamedNode):
+        return str(term)
+    lexical = str(Literal(term.value))  # the N-Triples form of the lexical value: quoted and escaped
+    if term.language:
+        return f"STRLANG({lexical}, {str(Literal(term.language))})"
+    if term.datatype.value == XSD_STRING:
+        return lexical  # a simple literal: Virtuoso keeps STRDT(..., xsd:string) apart from the stored strings
+    return f"STRDT({lexical}, {term.datatype})"
+
+
+def binding_block(substitutions: Mapping[str, object]) -> str:
+    """`BIND(<iri> AS ?a) BIND(STRDT("2.5", <dt>) AS ?b)` from typed pyoxigraph terms (never from raw text)."""
+    binds = []
     for name, term in substitutions.items():
         name = str(name).lstrip("?$")
         if not _VARNAME.match(name):
             raise QueryError(f"invalid variable name for a substitution: {name!r}")
         if isinstance(term, BlankNode) or not isinstance(term, (NamedNode, Literal)):
             raise QueryError(f"substitution ?{name} must be an IRI or a literal, not {type(term).__name__}")
-        names.append("?" + name)
-        terms.append(str(term))  # pyoxigraph's N-Triples form: IRIs validated, literals escaped
-    return f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
+        binds.append(f"BIND({_term_expression(term)} AS ?{name})")  # pyoxigraph's forms: IRIs valid, literals escaped
+    return " ".join(binds)
 
 
 def inline_substitutions(sparql: str, substitutions: Mapping[str, object] | None) -> str:
-    """The query with `substitutions` as a leading VALUES block in its WHERE group (see the module docstring)."""
+    """The query with `substitutions` as leading BINDs of its WHERE group (see the module docstring)."""
     if not substitutions:
         return sparql
-    block = values_block(substitutions)
+    block = binding_block(substitutions)
     masked = OPAQUE.sub(lambda m: " " * len(m.group()), sparql)  # comments, strings, IRIs, escapes
     match = _WHERE.search(masked)
     if match is None:
@@ -149,16 +189,20 @@ class RemoteStore(GraphStore):
                     params.append((key, NamedNode(uri).value))
                 except ValueError as error:
                     raise QueryError(f"invalid graph IRI: {error}") from None
+        form = _FORM.search(OPAQUE.sub(lambda m: " " * len(m.group()), sparql))
+        graph_form = form is not None and form.group(1).upper() in ("CONSTRUCT", "DESCRIBE")
         try:
             body, content_type = self._post(self.url, urllib.parse.urlencode(params).encode(),
-                                            "application/x-www-form-urlencoded")
+                                            "application/x-www-form-urlencoded",
+                                            GRAPH_ACCEPT if graph_form else ACCEPT)
         except _Rejected as error:
             raise _classify_failure(sparql, SyntaxError(error.message)) from None
         return parse_answer(body, content_type)
 
     def graph_counts(self) -> dict[str, int]:
-        """Triples per named graph (the upload's version marker graph left out)."""
-        return {g: n for g, n in super().graph_counts().items() if g != BUILD_GRAPH}
+        """Triples per nckg named graph (the store's own graphs, e.g. Virtuoso's system graphs, and the upload's
+        version marker graph left out)."""
+        return {g: n for g, n in super().graph_counts().items() if g.startswith(GRAPH) and g != BUILD_GRAPH}
 
     def remote_version(self) -> str:
         """The version an upload wrote into BUILD_GRAPH, or UNVERSIONED."""
@@ -225,7 +269,7 @@ def parse_answer(body: bytes, content_type: str) -> QueryResult:
     """A remote answer as a pyoxigraph result (QuerySolutions, QueryBoolean or QueryTriples)."""
     media = content_type.split(";")[0].strip().lower()
     if media in ("application/sparql-results+json", "application/json"):
-        return parse_query_results(body, format=QueryResultsFormat.JSON)
+        return parse_query_results(_canonical_booleans(body), format=QueryResultsFormat.JSON)
     if media in ("application/sparql-results+xml", "application/xml", "text/xml"):
         return parse_query_results(body, format=QueryResultsFormat.XML)
     formats = {"application/n-triples": RdfFormat.N_TRIPLES, "text/turtle": RdfFormat.TURTLE,
@@ -236,6 +280,21 @@ def parse_answer(body: bytes, content_type: str) -> QueryResult:
     scratch = Store()
     scratch.bulk_extend(Quad(t.subject, t.predicate, t.object) for t in parse(body, format=formats[media]))
     return scratch.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+_BOOLEAN_LEXICAL = {"1": "true", "0": "false"}
+
+
+def _canonical_booleans(body: bytes) -> bytes:
+    """SPARQL JSON results with xsd:boolean values in their canonical form (Virtuoso writes "1" and "0")."""
+    if b'XMLSchema#boolean"' not in body:
+        return body
+    data = json.loads(body)
+    for binding in (data.get("results") or {}).get("bindings") or []:
+        for term in binding.values():
+            if term.get("datatype") == XSD_BOOLEAN and term.get("value") in _BOOLEAN_LEXICAL:
+                term["value"] = _BOOLEAN_LEXICAL[term["value"]]
+    return json.dumps(data).encode()
 
 
 class _Rejected(Exception):
@@ -264,11 +323,32 @@ def _send(request: urllib.request.Request, timeout: float) -> tuple[bytes, str]:
         raise RemoteStoreError(f"{request.get_method()} {request.full_url.split('?')[0]}: HTTP {error.code} "
                                f"{gist(message)}") from None
     except urllib.error.URLError as error:
-        raise RemoteStoreError(f"the remote store at {request.full_url.split('?')[0]} is unreachable: "
-                               f"{error.reason}") from None
+        if isinstance(error.reason, (TimeoutError, socket.timeout)):
+            raise RemoteStoreTimeout(f"the remote store at {request.full_url.split('?')[0]} did not answer "
+                                     f"within {timeout:g} s") from None
+        raise RemoteStoreUnreachable(f"the remote store at {request.full_url.split('?')[0]} is unreachable: "
+                                     f"{error.reason}") from None
+    except (TimeoutError, socket.timeout):
+        raise RemoteStoreTimeout(f"the remote store at {request.full_url.split('?')[0]} did not answer "
+                                 f"within {timeout:g} s") from None
+    except (ConnectionError, http.client.HTTPException) as error:
+        raise RemoteStoreError(f"the remote store at {request.full_url.split('?')[0]} broke off its answer: "
+                               f"{error}") from None
 
 
 # --- upload ----------------------------------------------------------------------------------------------------------
+
+# Triples per write request. Virtuoso's SPARQL compiler runs out of parser memory ("SP030 ... memory exhausted")
+# at ~5 000 triples of INSERT DATA; 1 000 is accepted by Virtuoso and Oxigraph alike and costs little in requests.
+# Triples with blank nodes cannot use INSERT DATA on Virtuoso; its INSERT-template compiler stops at 10 000 lines of
+# generated SQL (~900 triples): those batches hold at most BLANK_BATCH triples.
+BATCH = 1000
+BLANK_BATCH = 200
+
+
+class UploadError(RemoteStoreError):
+    """An upload failed; the remote store was restored to the graphs (and version) it served before."""
+
 
 def _graph_url(gsp_url: str, graph: str) -> str:
     return f"{gsp_url}{'&' if '?' in gsp_url else '?'}{urllib.parse.urlencode({'graph': graph})}"
@@ -279,58 +359,207 @@ def _request(method: str, url: str, timeout: float, data: bytes | None = None, c
     return _send(urllib.request.Request(url, data=data, method=method, headers=headers), timeout)
 
 
+def batches(triples: Iterable[Triple], size: int = BATCH, blank_size: int | None = None) -> Iterator[list[Triple]]:
+    """The triples in batches of at most `size`, blank-node structures first, each whole in one batch.
+
+    Each write request has its own blank node scope, so triples that share a blank node (directly or through
+    others: an OWL restriction, an RDF list) must travel together; they come first, in batches of at most
+    `blank_size` (default `size`) triples, a structure larger than that alone in its batch, so that a request the
+    store refuses for its size is the first one of its graph. `triples` is read twice (pass a list or a
+    re-iterable view): first for the blank-node triples (held, grouped), then streaming the others."""
+    parent: dict[str, str] = {}
+
+    def root(label: str) -> str:
+        while parent.setdefault(label, label) != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    held: list[tuple[str, Triple]] = []
+    for triple in triples:
+        labels = [t.value for t in (triple.subject, triple.object) if isinstance(t, BlankNode)]
+        if labels:
+            first = root(labels[0])
+            for other in labels[1:]:
+                parent[root(other)] = first
+            held.append((labels[0], triple))
+    components: dict[str, list[Triple]] = {}
+    for label, triple in held:
+        components.setdefault(root(label), []).append(triple)
+    limit, current = blank_size or size, []
+    for component in sorted(components.values(), key=len, reverse=True):
+        if current and len(current) + len(component) > limit:
+            yield current
+            current = []
+        current.extend(component)
+    if current:
+        yield current
+        current = []
+    for triple in triples:
+        if not (isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode)):
+            current.append(triple)
+            if len(current) >= size:
+                yield current
+                current = []
+    if current:
+        yield current
+
+
+class _GraphTriples:
+    """The triples of one named graph of a store, re-iterable (read from the store on each pass)."""
+
+    def __init__(self, store: Store, graph: str):
+        self.store, self.graph = store, NamedNode(graph)
+
+    def __iter__(self) -> Iterator[Triple]:
+        return (Triple(q.subject, q.predicate, q.object)
+                for q in self.store.quads_for_pattern(None, None, None, self.graph))
+
+
+class _FileTriples:
+    """The triples of an N-Triples file, re-iterable."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __iter__(self) -> Iterator[Triple]:
+        return iter(parse(path=str(self.path), format=RdfFormat.N_TRIPLES))
+
+
+class _Writer:
+    """Writes whole graphs to a remote store with the Graph Store Protocol (first batch PUT, later batches POST)
+    or SPARQL UPDATE (`DROP SILENT GRAPH`, then `INSERT DATA` per batch, and for the batches with blank nodes,
+    which Virtuoso refuses in INSERT DATA, `INSERT { GRAPH <g> { ... } } WHERE {}`)."""
+
+    def __init__(self, gsp_url: str | None, update_url: str | None, batch: int, timeout: float):
+        if not (gsp_url or update_url):
+            raise ValueError("upload needs a Graph Store Protocol URL or a SPARQL UPDATE URL")
+        self.gsp_url, self.update_url, self.batch, self.timeout = gsp_url, update_url, batch, timeout
+
+    def replace(self, graph: str, triples: Iterable[Triple], changed: list[str] | None = None) -> int:
+        """Replace `graph` by `triples` (re-iterable); returns how many were written. The graph is appended to
+        `changed` once the first request succeeded (a refused first request changes nothing)."""
+        node, written, first = NamedNode(graph), 0, True
+        for chunk in batches(triples, self.batch, None if self.gsp_url else min(self.batch, BLANK_BATCH)):
+            body = serialize(chunk, format=RdfFormat.N_TRIPLES) or b""
+            if self.gsp_url:
+                _request("PUT" if first else "POST", _graph_url(self.gsp_url, graph), self.timeout, body,
+                         "application/n-triples")
+            else:
+                blank = any(isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode) for t in chunk)
+                insert = (f"INSERT {{ GRAPH {node} {{\n{body.decode()}}} }} WHERE {{}}" if blank
+                          else f"INSERT DATA {{ GRAPH {node} {{\n{body.decode()}}} }}")
+                self._update((f"DROP SILENT GRAPH {node} ;\n" if first else "") + insert)
+            written += len(chunk)
+            if first and changed is not None:
+                changed.append(graph)
+            first = False
+        if first:  # no triples: an empty graph is no graph
+            if changed is not None:
+                changed.append(graph)
+            self.drop(graph)
+        return written
+
+    def drop(self, graph: str) -> None:
+        if self.gsp_url:
+            try:
+                _request("DELETE", _graph_url(self.gsp_url, graph), self.timeout)
+            except RemoteStoreError as error:
+                if "HTTP 404" not in str(error):
+                    raise
+        else:
+            self._update(f"DROP SILENT GRAPH {NamedNode(graph)}")
+
+    def _update(self, text: str) -> None:
+        try:
+            _request("POST", self.update_url, self.timeout, text.encode(), "application/sparql-update")
+        except _Rejected as error:
+            raise RemoteStoreError(f"the remote store refused the update: {gist(error.message)}") from None
+
+
+def _marker(version: str) -> list[Triple]:
+    return [Triple(NamedNode(BUILD_GRAPH), NamedNode(OWL + "versionInfo"), Literal(version))]
+
+
+class _Snapshot:
+    """The nckg graphs a remote store serves before an upload, saved as N-Triples files in a temporary folder
+    (one CONSTRUCT per graph), to put back if the upload fails."""
+
+    def __init__(self, remote: RemoteStore):
+        self.folder = Path(tempfile.mkdtemp(prefix="nckg-upload-snapshot-"))
+        self.version = remote.remote_version()
+        self.files: dict[str, Path] = {}
+        for index, graph in enumerate(sorted(g for g in remote.graph_counts() if g.startswith(GRAPH))):
+            triples = remote.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}")
+            path = self.folder / f"{index}.nt"
+            path.write_bytes(serialize(triples, format=RdfFormat.N_TRIPLES) or b"")
+            self.files[graph] = path
+
+    def restore(self, writer: _Writer, touched: Iterable[str]) -> None:
+        """Put the saved graphs back in place of the touched ones, drop touched graphs that were not there,
+        and restore the previous version marker."""
+        for graph in touched:
+            if graph in self.files:
+                writer.replace(graph, _FileTriples(self.files[graph]))
+            elif graph != BUILD_GRAPH:
+                writer.drop(graph)
+        if self.version == UNVERSIONED:
+            writer.drop(BUILD_GRAPH)
+        else:
+            writer.replace(BUILD_GRAPH, _marker(self.version))
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def upload(source: GraphStore, *, gsp_url: str | None = None, update_url: str | None = None,
-           query_url: str | None = None, version: str | None = None, batch: int = 5000,
+           query_url: str | None = None, version: str | None = None, batch: int = BATCH,
            timeout: float = 300.0) -> dict[str, int]:
     """Copy every named graph of `source` to a remote store; returns triples written per graph.
 
-    With `gsp_url`: Graph Store Protocol PUT of each graph as N-Triples (replacing it). Otherwise `update_url`:
-    SPARQL UPDATE `DROP SILENT GRAPH` + `INSERT DATA` in batches of `batch` triples. With `query_url`, nckg
-    graphs on the remote that the build no longer has are dropped. The version marker (BUILD_GRAPH) is written
-    last, so readers switch versions (and caches invalidate) only once the graphs are in place."""
-    if not (gsp_url or update_url):
-        raise ValueError("upload needs a Graph Store Protocol URL or a SPARQL UPDATE URL")
-    written: dict[str, int] = {}
+    With `gsp_url`: Graph Store Protocol (PUT of the first batch of each graph, POST of the others); otherwise
+    `update_url`: SPARQL UPDATE batches. Batches hold at most `batch` triples and are streamed from the store.
+
+    With `query_url` the upload is all-or-nothing for readers of nckg: first the nckg graphs the remote serves are
+    saved (a snapshot in a temporary folder) and the version marker is set to an "uploading" value (so no cache
+    keyed on the old version holds a half-written answer); then graph after graph is replaced and stale nckg
+    graphs are dropped; the new version is written last. If anything fails, every graph already touched is put
+    back from the snapshot, the old version marker restored and `UploadError` raised (one line). Without
+    `query_url` there is no snapshot: a failure leaves the graphs written so far."""
+    writer = _Writer(gsp_url, update_url, batch, timeout)
+    remote = RemoteStore(query_url, timeout=timeout) if query_url else None
+    snapshot = _Snapshot(remote) if remote else None
+    new_version = version or source.version or time.strftime("%Y%m%dT%H%M%S")
     graphs = sorted(g.value for g in source.store.named_graphs() if isinstance(g, NamedNode))
-    for graph in graphs:
-        triples = [Triple(q.subject, q.predicate, q.object)
-                   for q in source.store.quads_for_pattern(None, None, None, NamedNode(graph))]
-        _replace_graph(graph, triples, gsp_url, update_url, batch, timeout)
-        written[graph] = len(triples)
-    if query_url:
-        remote = RemoteStore(query_url, timeout=timeout)
-        for stale in set(remote.graph_counts()) - set(graphs):
-            if stale.startswith(GRAPH):
-                _drop_graph(stale, gsp_url, update_url, timeout)
-    marker = NamedNode(BUILD_GRAPH)
-    _replace_graph(BUILD_GRAPH, [Triple(marker, NamedNode(OWL + "versionInfo"),
-                                        Literal(version or source.version or time.strftime("%Y%m%dT%H%M%S")))],
-                   gsp_url, update_url, batch, timeout)
-    return written
-
-
-def _replace_graph(graph: str, triples: list[Triple], gsp_url: str | None, update_url: str | None,
-                   batch: int, timeout: float) -> None:
-    if gsp_url:
-        body = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
-        _request("PUT", _graph_url(gsp_url, graph), timeout, body, "application/n-triples")
-        return
-    node = NamedNode(graph)
-    first = True
-    for start in range(0, max(len(triples), 1), batch):
-        chunk = (serialize(triples[start:start + batch], format=RdfFormat.N_TRIPLES) or b"").decode()
-        update = (f"DROP SILENT GRAPH {node} ;\n" if first else "") + f"INSERT DATA {{ GRAPH {node} {{\n{chunk}}} }}"
-        _request("POST", update_url, timeout, update.encode(), "application/sparql-update")
-        first = False
-
-
-def _drop_graph(graph: str, gsp_url: str | None, update_url: str | None, timeout: float) -> None:
-    if gsp_url:
+    written: dict[str, int] = {}
+    touched: list[str] = []
+    current = "the version marker"
+    try:
+        if snapshot:
+            writer.replace(BUILD_GRAPH, _marker(f"uploading-{new_version}"), touched)
+        for graph in graphs:
+            current = f"<{graph}>"
+            written[graph] = writer.replace(graph, _GraphTriples(source.store, graph), touched)
+        if snapshot:
+            for stale in sorted(set(snapshot.files) - set(graphs)):
+                current = f"<{stale}>"
+                touched.append(stale)
+                writer.drop(stale)
+        current = "the version marker"
+        writer.replace(BUILD_GRAPH, _marker(new_version), touched)
+    except (RemoteStoreError, _Rejected) as error:
+        message = error.message if isinstance(error, _Rejected) else str(error)
+        where = f"while writing {current}"
+        if snapshot is None:
+            raise UploadError(f"upload failed {where}: {message}; graphs written before it stay") from None
         try:
-            _request("DELETE", _graph_url(gsp_url, graph), timeout)
-        except RemoteStoreError as error:
-            if "HTTP 404" not in str(error):
-                raise
-    else:
-        _request("POST", update_url, timeout, f"DROP SILENT GRAPH {NamedNode(graph)}".encode(),
-                 "application/sparql-update")
+            snapshot.restore(writer, dict.fromkeys(touched))
+        except (RemoteStoreError, _Rejected) as second:
+            raise UploadError(f"upload failed {where}: {message}; restoring the previous graphs failed too: "
+                              f"{second}") from None
+        raise UploadError(f"upload failed {where}: {message}; the previous {len(snapshot.files)} graphs "
+                          f"(version {snapshot.version}) were restored") from None
+    finally:
+        if snapshot:
+            snapshot.close()
+    return written

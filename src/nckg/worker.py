@@ -130,7 +130,8 @@ def execute(handle, job: Job, *, network_isolated: bool = False) -> Answer | Fai
     try:
         store = handle.get()
     except OSError as error:
-        return Failure("unavailable", f"The knowledge graph store is not available: {error}")
+        kind = {502: "upstream", 504: "timeout"}.get(getattr(error, "status", None), "unavailable")
+        return Failure(kind, f"The knowledge graph store is not available: {error}")
     try:
         check_services(job.sparql, job.allowed_services)
         if not network_isolated and "service" in job.sparql.lower():  # the kernel does not stop SERVICE here
@@ -155,6 +156,10 @@ def execute(handle, job: Job, *, network_isolated: bool = False) -> Answer | Fai
     except QueryError as error:
         return Failure("query", str(error))
     except OSError as error:
+        remote_status = getattr(error, "status", None)  # nckg.remote.RemoteStoreError: 502, 503 or 504
+        if remote_status:
+            kind = {502: "upstream", 503: "unavailable", 504: "timeout"}[remote_status]
+            return Failure(kind, f"The knowledge graph's SPARQL store failed: {error}")
         if uses_keyword(job.sparql, "SERVICE") or "service" in job.sparql.lower():
             if network_isolated:
                 return Failure("service", "SERVICE is not allowed: queries on this endpoint have no network access.")

@@ -1,0 +1,256 @@
+"""SPARQL servers started on 127.0.0.1 for the tests and the bench, and stopped again: `oxigraph serve` (PyPI
+package `oxigraph`) and Virtuoso open source (Debian package `virtuoso-opensource`: `virtuoso-t`, `isql-vt`).
+
+Each runs in a private temporary folder (database files, virtuoso.ini) on free ports, in its own process group,
+with a bounded start-up wait; `stop()` kills the process group and removes the folder. No system service is used.
+Every engine is described by the URLs nckg needs: `query_url` (NCKG_SPARQL_URL), `update_url` (SPARQL UPDATE)
+and `gsp_url` (Graph Store Protocol)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import BlankNode, Literal
+
+from nckg import catalogue
+
+START_TIMEOUT = 90.0  # seconds: Virtuoso creates its database on the first start (~5-20 s on a loaded machine)
+
+
+@dataclass
+class Engine:
+    """A running SPARQL server: its name, endpoints, process and private folder."""
+
+    name: str
+    query_url: str
+    update_url: str
+    gsp_url: str
+    process: subprocess.Popen
+    folder: Path
+    log: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+    def stop(self) -> None:
+        """Kill the server's process group and remove its folder."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def oxigraph_binary() -> str | None:
+    local = Path(sys.executable).parent / "oxigraph"
+    return str(local) if local.exists() else shutil.which("oxigraph")
+
+
+def virtuoso_binaries() -> tuple[str, str] | None:
+    server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    return (server, isql) if server and isql else None
+
+
+def _wait_until_answering(engine: Engine, timeout: float) -> None:
+    """Poll the query endpoint with ASK {} until it answers 200 (bounded by `timeout`)."""
+    deadline = time.monotonic() + timeout
+    probe = engine.query_url + "?query=ASK%7B%7D"
+    while True:
+        try:
+            request = urllib.request.Request(probe, headers={"Accept": "application/sparql-results+json"})
+            with urllib.request.urlopen(request, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if engine.process.poll() is not None or time.monotonic() > deadline:
+            tail = engine.log.read_text(errors="replace")[-800:] if engine.log and engine.log.exists() else ""
+            engine.stop()
+            raise RuntimeError(f"{engine.name} did not start within {timeout:.0f} s: {tail}")
+        time.sleep(0.2)
+
+
+def start_oxigraph(timeout: float = START_TIMEOUT) -> Engine:
+    """`oxigraph serve --union-default-graph` on a free port with a private database folder."""
+    binary = oxigraph_binary()
+    if binary is None:
+        raise FileNotFoundError("the `oxigraph` server binary is not installed (pip install oxigraph)")
+    folder = Path(tempfile.mkdtemp(prefix="nckg-oxigraph-"))
+    port = free_port()
+    log = folder / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([binary, "serve", "--location", str(folder / "db"), "--bind",
+                                    f"127.0.0.1:{port}", "--union-default-graph"],
+                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    engine = Engine("oxigraph", base + "/query", base + "/update", base + "/store", process, folder, log)
+    _wait_until_answering(engine, timeout)
+    return engine
+
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{isql_port}
+LiteMode = 0
+DisableUnixSocket = 1
+DisableTcpSocket = 0
+MaxClientConnections = 10
+CheckpointInterval = 0
+O_DIRECT = 0
+CaseMode = 2
+MaxStaticCursorRows = 5000
+AllowOSCalls = 0
+DirsAllowed = ., {db}
+ThreadCleanupInterval = 0
+ThreadThreshold = 10
+ResourcesCleanupInterval = 0
+SingleCPU = 0
+VADInstallDir = /usr/share/virtuoso-opensource-7/vad/
+MaxQueryMem = 1G
+ThreadsPerQuery = 2
+AsyncQueueMaxThreads = 4
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {db}/vsp
+MaxClientConnections = 10
+DavRoot = DAV
+EnabledDavVSP = 0
+HTTPProxyEnabled = 0
+ServerThreads = 10
+MaxKeepAlives = 10
+KeepAliveTimeout = 10
+HTTPThreadSize = 280000
+Charset = UTF-8
+EnabledGzipContent = 0
+
+[Client]
+SQL_PREFETCH_ROWS = 100
+SQL_PREFETCH_BYTES = 16000
+SQL_QUERY_TIMEOUT = 0
+SQL_TXN_TIMEOUT = 0
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryCostEstimationTime = 0
+MaxQueryExecutionTime = {max_seconds}
+DeferInferenceRulesInit = 0
+"""
+
+# What the anonymous SPARQL user needs for SPARQL UPDATE on /sparql and for the Graph Store Protocol on
+# /sparql-graph-crud (the default permissions let "nobody" read only), and the union of all graphs as the
+# default graph, which Virtuoso does by default.
+VIRTUOSO_GRANTS = """\
+GRANT SPARQL_UPDATE TO "SPARQL";
+GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL";
+GRANT EXECUTE ON DB.DBA.SPARQL_DELETE_DICT_CONTENT TO "SPARQL";
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);
+"""
+
+
+def isql(engine: Engine, script: str, timeout: float = 60.0) -> str:
+    """Run SQL statements through `isql-vt` on the engine's ISQL port (dba/dba of a fresh database)."""
+    command = [engine.extra["isql"], f"127.0.0.1:{engine.extra['isql_port']}", "dba", "dba"]
+    done = subprocess.run(command, input=script + "\nEXIT;\n", capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0 or "*** Error" in done.stdout or "*** Error" in done.stderr:
+        raise RuntimeError(f"isql-vt failed: {(done.stdout + done.stderr)[-800:]}")
+    return done.stdout
+
+
+def start_virtuoso(timeout: float = START_TIMEOUT, buffers: int = 85000, max_seconds: int = 300) -> Engine:
+    """Virtuoso open source in the foreground (`virtuoso-t +foreground`) with a private database and ini in a
+    temporary folder, on free HTTP and ISQL ports; SPARQL UPDATE and the Graph Store Protocol granted to the
+    anonymous SPARQL user. `buffers` x 8 KiB is its page cache (85 000: ~660 MiB, enough for 100 k clusters)."""
+    binaries = virtuoso_binaries()
+    if binaries is None:
+        raise FileNotFoundError("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+    server, isql_binary = binaries
+    folder = Path(tempfile.mkdtemp(prefix="nckg-virtuoso-"))
+    db = folder / "db"
+    (db / "vsp").mkdir(parents=True)
+    http_port, isql_port = free_port(), free_port()
+    while isql_port == http_port:
+        isql_port = free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(db=db, http_port=http_port, isql_port=isql_port, buffers=buffers,
+                                       dirty=buffers * 3 // 4, max_seconds=max_seconds))
+    log = folder / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([server, "+configfile", str(ini), "+foreground"], cwd=folder,
+                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{http_port}"
+    engine = Engine("virtuoso", base + "/sparql", base + "/sparql", base + "/sparql-graph-crud", process, folder,
+                    log, {"isql": isql_binary, "isql_port": isql_port})
+    _wait_until_answering(engine, timeout)
+    try:
+        isql(engine, VIRTUOSO_GRANTS)
+    except Exception:
+        engine.stop()
+        raise
+    return engine
+
+
+def comparable_cell(term) -> str:
+    """Text of a result cell comparable across engines: blank node labels differ between stores, and so does the
+    order of the items of a GROUP_CONCAT (SPARQL leaves it undefined), so those are sorted (items separated by
+    "; " or ", ", or IRIs separated by spaces)."""
+    if isinstance(term, BlankNode):
+        return "_:b"
+    if isinstance(term, Literal):
+        for separator in ("; ", ", "):
+            if separator in term.value:
+                return separator.join(sorted(term.value.split(separator)))
+        parts = term.value.split(" ")
+        if len(parts) > 1 and all(p.startswith(("http://", "https://")) for p in parts):  # a list of IRIs
+            return " ".join(sorted(parts))
+    return str(term)
+
+
+def comparable_rows(result) -> list[tuple]:
+    """A query answer as sorted rows of comparable cells (nckg.catalogue.table: ASK answers become one row)."""
+    names, rows = catalogue.table(result)
+    return sorted(tuple(comparable_cell(r.get(n)) for n in names) for r in rows)
+
+
+def start(name: str, **options) -> Engine:
+    return {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}[name](**options)
