@@ -18,7 +18,7 @@ from nckg.backend import is_remote, open_handle, resolve_in_memory, worker_memor
 from nckg.store import GraphStore, StoreHandle
 from nckg.worker import Answer, Job, WorkerPool, run_in_process
 
-__all__ = ["StoreHandle", "get_store", "get_pool", "init_app", "run_query"]
+__all__ = ["StoreHandle", "get_store", "get_pool", "init_app", "is_remote", "run_query"]
 
 _POOLS: OrderedDict[tuple, WorkerPool] = OrderedDict()
 _POOLS_LOCK = threading.Lock()
@@ -97,9 +97,9 @@ def _warm_pages(app: Flask) -> None:
         app.logger.warning("could not precompute the page data", exc_info=True)
 
 
-def run_query(job: Job) -> Answer:
+def run_query(job: Job, app: Flask | None = None) -> Answer:
     """Run an untrusted query job with the app's timeout; raises nckg.worker.JobFailed (and subclasses)."""
-    app = current_app
+    app = app or current_app
     pool = get_pool(app)
     if pool is None:
         return run_in_process(app.extensions["nckg_store"], job)
