@@ -249,12 +249,13 @@ def probe(query: str, server: Server, timeout: float) -> dict:
     return {"status": status, "seconds": round(seconds, 4), "rows": rows, "bytes": len(body)}
 
 
-def wrk(url: str, bodies: list[str], mode: str, duration: float, connections: int) -> dict:
+def wrk(url: str, bodies: list[str], mode: str, duration: float, connections: int, method: str = "POST") -> dict:
     with tempfile.TemporaryDirectory(prefix="nckg-wrk-") as tmp:
         bodies_file, result = Path(tmp) / "bodies.rq", Path(tmp) / "result.json"
         bodies_file.write_text("\n#----\n".join(bodies), encoding="utf-8")
         cmd = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{duration:.0f}s",
-               "--timeout", "120s", "-s", str(LUA), url, "--", str(bodies_file), mode]
+               "--timeout", "120s", "-s", str(LUA), url, "--", str(bodies_file), mode,
+               "application/sparql-results+json", method]
         load_before = os.getloadavg()[0]
         run = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 180,
                              env={**os.environ, "WRK_RESULT": str(result)})

@@ -12,6 +12,7 @@ STORE_PATH = None  # None: nckg.config.store_path(), i.e. NCKG_STORE or <root>/v
 # (nckg.backend.resolve_in_memory); True; or False (every process opens the on-disk store read-only). An in-memory
 # copy is still never written: no serving code path updates a store (updates are refused over HTTP and in workers)
 STORE_IN_MEMORY = "auto"
+HTTP_PROCESSES = 1  # web processes serving the app (set by `nckg serve` for granian): "auto" sizes copies with it
 
 # --- query execution (/sparql): isolated worker processes -------------------------------------------------------
 QUERY_WORKERS = min(4, max(2, os.cpu_count() or 2))  # worker processes; 0 runs queries in the web process

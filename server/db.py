@@ -28,7 +28,8 @@ MAX_POOLS = 4  # distinct (store, settings) pools kept per process; tests use se
 def init_app(app: Flask) -> None:
     # --- backend choice (issue #10 phase 2): NCKG_SPARQL_URL selects a remote SPARQL store, see nckg.backend ---
     path = app.config["STORE_PATH"] or config.store_path()
-    copies = max(int(app.config["QUERY_WORKERS"]), 0) + 1  # each worker and the web process hold a copy
+    # each worker and each web process hold a copy (granian: HTTP_PROCESSES web processes, each with its workers)
+    copies = (max(int(app.config["QUERY_WORKERS"]), 0) + 1) * max(int(app.config.get("HTTP_PROCESSES") or 1), 1)
     app.extensions["nckg_store"] = open_handle(
         path, resolve_in_memory(app.config["STORE_IN_MEMORY"], path, copies),
         sparql_url=app.config.get("SPARQL_URL"), update_url=app.config.get("SPARQL_UPDATE_URL"),

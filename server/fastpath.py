@@ -13,8 +13,8 @@ It writes the same headers (security headers, request id, CORS, cache headers) a
 Everything else - other routes, the service description, updates, limits exceeded, odd content types, and every
 failed job - goes to Flask: a failed job is handed over in the environ (sparql.FAILED), so the view answers it with
 its usual message and status without running the query a second time. The layer is off (every request goes to
-Flask) with LEAN_SPARQL=False, without a worker pool (QUERY_WORKERS=0, a remote store), with the rate limiter or
-with trusted proxies (both need Flask's view of the client).
+Flask) with LEAN_SPARQL=False, with a remote store, with the rate limiter or with trusted proxies (both need
+Flask's view of the client). With QUERY_WORKERS=0 (development only) it runs the query in process, as the view does.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import time
 import uuid
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from flask import Flask
@@ -41,13 +42,21 @@ _TABLE, _GRAPH = tuple(TABLE_FORMATS), tuple(GRAPH_FORMATS)
 _STATUS = {200: "200 OK", 304: "304 Not Modified"}
 
 
+@lru_cache(maxsize=64)
+def _base_url(scheme, host, server_name, server_port, script_name) -> str:
+    """request.base_url of /sparql, as werkzeug computes it (IRI decoding included), memoised."""
+    environ = {"wsgi.url_scheme": scheme, "SERVER_NAME": server_name, "SERVER_PORT": server_port,
+               "SCRIPT_NAME": script_name, "PATH_INFO": "/sparql", **({"HTTP_HOST": host} if host else {})}
+    return get_current_url(environ, strip_querystring=True)
+
+
 def install(app: Flask) -> None:
     """Put the lean path in front of the app's WSGI callable when the configuration allows it."""
     config = app.config
     if not config.get("LEAN_SPARQL", True) or config.get("RATELIMIT_ENABLED") or int(config.get("TRUSTED_PROXIES")
                                                                                         or 0):
         return
-    if int(config["QUERY_WORKERS"]) <= 0 or db.is_remote(app.extensions["nckg_store"]):
+    if db.is_remote(app.extensions["nckg_store"]):
         return
     app.wsgi_app = LeanSparql(app, app.wsgi_app)
 
@@ -84,7 +93,8 @@ class LeanSparql:
         table, graph = choice(requested, accept, _TABLE), choice(requested, accept, _GRAPH)
         if table is None and graph is None:
             return self.flask_app(environ, start_response)
-        base_url = get_current_url(environ, strip_querystring=True)
+        base_url = _base_url(environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
+                             environ.get("SERVER_PORT"), environ.get("SCRIPT_NAME", ""))
         key = tag = None
         if self.cache is not None and cacheable(query):
             try:

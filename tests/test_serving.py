@@ -125,7 +125,7 @@ def test_granian_serves_with_two_http_processes_and_stops_cleanly(store_path, st
 
 
 def test_workers_need_granian():
-    run = subprocess.run([sys.executable, "-m", "server", "--workers", "2"], cwd=ROOT, capture_output=True,
+    run = subprocess.run([sys.executable, "-m", "server", "--server", "waitress", "--workers", "2"], cwd=ROOT, capture_output=True,
                          text=True, timeout=60)
     assert run.returncode == 2 and "--workers needs --server granian" in run.stderr
 
