@@ -22,7 +22,7 @@ if __package__ in (None, ""):
 
 from bench import adhoc  # noqa: E402
 from bench.matrix import BENCH_ENV, RESULTS, SCAN, warm  # noqa: E402
-from bench.run import BIN, Server, build_store, cluster_iris, free_port, wrk  # noqa: E402
+from bench.run import BIN, Server, build_store, cluster_iris, free_port, oxigraph_server, wrk  # noqa: E402
 
 # name -> (nckg serve options, settings, what it is)
 DESIGNS = {
@@ -56,9 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     scans = [adhoc.PREFIXES + SCAN.format(threshold=t) for t in (0, 1, 2, 5, 10, 20, 50, 100)]
     report = {"started": dt.datetime.now().isoformat(timespec="seconds"), "duration": args.duration,
               "loadavg_start": [round(x, 2) for x in os.getloadavg()], "designs": {}}
-    port = free_port()
-    oxigraph = Server("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store), "--bind",
-                                   f"127.0.0.1:{port}", "--union-default-graph"], f"http://127.0.0.1:{port}/query")
+    oxigraph = oxigraph_server(store)
     try:
         for name, (options, env, what) in DESIGNS.items():
             if args.only and not re.search(args.only, name):
