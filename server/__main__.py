@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from .production import DEFAULT_HTTP_PROCESSES, serve, serve_granian
 
@@ -30,4 +31,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except OSError as exc:  # e.g. the port is taken: one line, no traceback
+        sys.exit(f"error: cannot serve: {exc}")

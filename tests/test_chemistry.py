@@ -1,4 +1,4 @@
-"""RDKit checks of the chemical and ligand registries and their external identifiers (issue #7)."""
+"""RDKit checks of the chemical and ligand registries and their external identifiers."""
 
 from __future__ import annotations
 

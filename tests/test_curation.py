@@ -1,4 +1,4 @@
-"""Curation review (issue #5): facts a chemist who knows the review checks in the curated data.
+"""Curation review: facts a chemist who knows the review checks in the curated data.
 
 Every assertion is a statement of the review (cu-nanoclusters-review.txt, doi:10.1007/s40820-024-01555-6); the
 comment names the section. Values are read from the loaded sources (`nckg.build.load_sources()`), never recomputed

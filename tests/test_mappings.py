@@ -1,4 +1,4 @@
-"""SSSOM mapping tables, the shipped external-term modules and nckg.mappings (issue #7)."""
+"""SSSOM mapping tables, the shipped external-term modules and nckg.mappings."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Topic files and the reference list (issue #5): specific facts of the review, and provenance of every record."""
+"""Topic files and the reference list: specific facts of the review, and provenance of every record."""
 
 from __future__ import annotations
 

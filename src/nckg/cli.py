@@ -22,9 +22,30 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-@click.group()
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """The first line of an exception's message (its type name when it has none), at most `limit` characters."""
+    text = next((line.strip() for line in str(exc).splitlines() if line.strip()), "") or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class CommandGroup(click.Group):
+    """Runs a command; an unexpected failure is one line on stderr and exit 1, the traceback only with --debug."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            _fail(f"error: {one_line(exc)} (run with --debug for the traceback)")
+
+
+@click.group(cls=CommandGroup)
+@click.option("--debug", is_flag=True, envvar="NCKG_DEBUG", help="Show the traceback of a failure ($NCKG_DEBUG=1).")
 @click.version_option(package_name="nckg")
-def main() -> None:
+def main(debug: bool) -> None:
     """nckg: the Nanocluster Knowledge Graph of atomically precise Cu nanoclusters."""
 
 

@@ -242,6 +242,15 @@ class _Rejected(Exception):
         self.message = message
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
+def gist(body: str, limit: int = 300) -> str:
+    """An error body on one line: markup dropped, whitespace folded, at most `limit` characters."""
+    text = " ".join(_TAG.sub(" ", body).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _send(request: urllib.request.Request, timeout: float) -> tuple[bytes, str]:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -251,7 +260,7 @@ def _send(request: urllib.request.Request, timeout: float) -> tuple[bytes, str]:
         if error.code == 400:
             raise _Rejected(message or "the remote store rejected the query") from None
         raise RemoteStoreError(f"{request.get_method()} {request.full_url.split('?')[0]}: HTTP {error.code} "
-                               f"{message[:300]}") from None
+                               f"{gist(message)}") from None
     except urllib.error.URLError as error:
         raise RemoteStoreError(f"the remote store at {request.full_url.split('?')[0]} is unreachable: "
                                f"{error.reason}") from None
