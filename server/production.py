@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -85,4 +86,7 @@ def serve_granian(host: str = "127.0.0.1", port: int = 8000, store_path: str | P
         os.environ["NCKG_STORE"] = str(store_path)
     os.environ["NCKG_HTTP_PROCESSES"] = str(workers)  # STORE_IN_MEMORY="auto" counts every process' copies
     argv = granian_argv(host, port, workers, threads)
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:  # granian would panic with a
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)                  # Rust backtrace: say it in
+        probe.bind((host, port))                                                      # one line (OSError) instead
     os.execv(argv[0], argv)

@@ -289,3 +289,13 @@ def test_default_server_under_load_confines_runaway_crashing_and_memory_hungry_q
             assert _ask(port, light + "7", method)[0] == 200
     finally:
         _stop(proc)
+
+
+def test_default_server_reports_a_taken_port_in_one_line():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        run = subprocess.run([sys.executable, "-m", "server", "--port", str(taken.getsockname()[1])], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and run.stderr.strip().splitlines() == [
+        "error: cannot serve: [Errno 98] Address already in use"]
