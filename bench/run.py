@@ -191,16 +191,21 @@ def granian_server(store: Path, processes: int, threads: int, log_dir: Path | No
                   f"http://127.0.0.1:{port}/sparql", log_dir=log_dir, env={"NCKG_STORE": str(store)})
 
 
+def oxigraph_server(store: Path, log_dir: Path | None = None) -> Server:
+    """`oxigraph serve-read-only` over `store` with nckg's default-graph semantics (the union of the named graphs)."""
+    port = free_port()
+    # no --timeout-s: oxigraph 0.5.13 then spawns a thread per query that sleeps for the whole timeout; at ~1,000
+    # req/s they exhaust vm.max_map_count and it aborts
+    return Server("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store), "--bind",
+                               f"127.0.0.1:{port}", "--union-default-graph"], f"http://127.0.0.1:{port}/query",
+                  log_dir=log_dir)
+
+
 def start_servers(store: Path, threads: int, memory: bool, log_dir: Path | None = None,
                   granian: int = 0) -> dict[str, Server]:
     servers: dict[str, Server] = {}
     try:
-        port = free_port()
-        servers["oxigraph"] = Server("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store),
-                                                  "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                                     # no --timeout-s: oxigraph 0.5.13 then spawns a thread per query that sleeps for
-                                     # the whole timeout; at ~1,000 req/s they exhaust vm.max_map_count and it aborts
-                                     f"http://127.0.0.1:{port}/query", log_dir=log_dir)
+        servers["oxigraph"] = oxigraph_server(store, log_dir)
         for name, extra in (("nckg-mem", ["--in-memory"]), ("nckg-disk", [])):
             if name == "nckg-mem" and not memory:
                 continue
@@ -249,12 +254,13 @@ def probe(query: str, server: Server, timeout: float) -> dict:
     return {"status": status, "seconds": round(seconds, 4), "rows": rows, "bytes": len(body)}
 
 
-def wrk(url: str, bodies: list[str], mode: str, duration: float, connections: int) -> dict:
+def wrk(url: str, bodies: list[str], mode: str, duration: float, connections: int, method: str = "POST") -> dict:
     with tempfile.TemporaryDirectory(prefix="nckg-wrk-") as tmp:
         bodies_file, result = Path(tmp) / "bodies.rq", Path(tmp) / "result.json"
         bodies_file.write_text("\n#----\n".join(bodies), encoding="utf-8")
         cmd = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{duration:.0f}s",
-               "--timeout", "120s", "-s", str(LUA), url, "--", str(bodies_file), mode]
+               "--timeout", "120s", "-s", str(LUA), url, "--", str(bodies_file), mode,
+               "application/sparql-results+json", method]
         load_before = os.getloadavg()[0]
         run = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 180,
                              env={**os.environ, "WRK_RESULT": str(result)})

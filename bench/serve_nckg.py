@@ -23,7 +23,7 @@ import signal
 import sys
 import time
 
-BENCH_SETTINGS = {"RESULT_ROW_LIMIT": 0, "QUERY_TIMEOUT": 150.0, "QUERY_QUEUE_TIMEOUT": 150.0}
+BENCH_SETTINGS = {"RESULT_ROW_LIMIT": 0, "QUERY_TIMEOUT": 150.0, "QUERY_QUEUE_TIMEOUT": 150.0, "CACHE_SIZE": 0}
 
 
 def _warm(pool, timeout: float) -> None:

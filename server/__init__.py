@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import caching, catalogue, config, cors, db, ontology, requestlog, resources, security, sparql, ui
+from . import caching, catalogue, config, cors, db, fastpath, ontology, requestlog, resources, security, sparql, ui
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -21,4 +21,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     caching.init_app(app)  # ETag / 304, Cache-Control and an LRU of query answers (CACHE_SIZE; issue #10)
     for blueprint in (sparql.bp, catalogue.bp, resources.bp, ui.bp, ontology.bp):  # one blueprint per area
         app.register_blueprint(blueprint)
+    fastpath.install(app)  # plain-WSGI answers for ordinary /sparql queries in front of Flask (LEAN_SPARQL)
     return app

@@ -1,25 +1,29 @@
 """HTTP caching of query answers: ETag / If-None-Match (304), Cache-Control, and an in-memory LRU (nckg.cache).
 
-Applies to GET (and HEAD) on /sparql with a `query` and on /queries/<id>/results (non-HTML answers):
+Applies to /sparql queries whatever their method (GET, HEAD, POST form or direct: a query is safe, and the query
+editor sends POST) and to GET /queries/<id>/results (non-HTML answers):
 - each such request has a key (normalised query text or catalogue query + parameters, dataset, base URL,
-  Accept / `format=`, store version) and a weak ETag derived from it;
+  Accept / `format=`, store version) and a weak ETag derived from it - the same for a GET and a POST of a query;
 - `If-None-Match` naming that ETag is answered 304 with an empty body before any query runs;
 - a key already in the LRU is answered from it (counted in `app.extensions["nckg_cache"].hits`,
   `X-NCKG-Cache: hit`); a 200 answer is kept in it (`X-NCKG-Cache: miss`);
 - cacheable answers carry `Cache-Control: public, max-age=CACHE_MAX_AGE` and the ETag, so a reverse proxy can
   keep them and revalidate cheaply (server/nginx.conf.example).
-A rebuild (new store version) changes every key and ETag and empties the LRU. POST queries are answered but never
-cached (`Cache-Control: no-store`), nor are queries using RAND/NOW/UUID/STRUUID/SERVICE, nor errors.
+A rebuild (new store version) changes every key and ETag and empties the LRU. Queries using RAND/NOW/UUID/STRUUID/
+SERVICE are answered with `Cache-Control: no-store` and never kept, nor are errors.
 CACHE_SIZE = 0 turns all of this off.
 """
 
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
 
 from nckg import catalogue
 from nckg.backend import handle_version
 from nckg.cache import Entry, ResultCache, cacheable, etag_for, make_key
+
+from . import sparql
 
 ENDPOINTS = {"sparql.endpoint", "catalogue.results"}
 NOT_KEPT = {"content-length", "set-cookie", "date", "server-timing", "etag", "cache-control", "x-nckg-cache"}
@@ -42,16 +46,20 @@ def _key() -> tuple | None:
     """The cache key of this request, or None when it is not cacheable (g.nckg_no_store set when it must not be)."""
     if request.endpoint not in ENDPOINTS:
         return None
-    if request.method not in ("GET", "HEAD"):
-        g.nckg_no_store = True
-        return None
     if request.endpoint == "sparql.endpoint":
-        queries = request.args.getlist("query")
-        if len(queries) != 1 or "update" in request.args:
+        try:
+            params = sparql.protocol_parameters()  # GET: the URL; POST: the form or the direct query body too
+        except HTTPException:
+            return None  # the view answers 415 / 400
+        queries = params.getlist("query")
+        if len(queries) != 1 or "update" in params:
             return None
         text, kind = queries[0], "sparql"
-        dataset = (tuple(request.args.getlist("default-graph-uri")), tuple(request.args.getlist("named-graph-uri")),
+        dataset = (tuple(params.getlist("default-graph-uri")), tuple(params.getlist("named-graph-uri")),
                    request.base_url)
+    elif request.method not in ("GET", "HEAD"):
+        g.nckg_no_store = True
+        return None
     else:
         query_id = (request.view_args or {}).get("query_id", "")
         try:
@@ -67,9 +75,15 @@ def _key() -> tuple | None:
         version = handle_version(current_app.extensions["nckg_store"])
     except OSError:
         return None  # no store: the view answers 503
-    _cache().observe(version)
-    representation = f"format={request.args.getlist('format')!r};accept={request.headers.get('Accept', '')}"
-    return make_key(kind, text, dataset, representation, version)
+    return key_for(_cache(), kind, text, dataset, request.values.getlist("format"),
+                   request.headers.get("Accept", ""), version)
+
+
+def key_for(cache: ResultCache, kind: str, text: str, dataset: tuple, formats: list[str], accept: str,
+            version: str) -> tuple:
+    """The key of an answer (also used by the lean /sparql path, so both paths share entries and ETags)."""
+    cache.observe(version)
+    return make_key(kind, text, dataset, f"format={formats!r};accept={accept}", version)
 
 
 def _decorate(response: Response, tag: str, state: str) -> Response:

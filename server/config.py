@@ -7,15 +7,18 @@ Environment values are parsed as JSON when they are valid JSON (`NCKG_QUERY_TIME
 import os
 
 STORE_PATH = None  # None: nckg.config.store_path(), i.e. NCKG_STORE or <root>/var/store (symlink to the current build)
-# copy the store into memory (faster joins, more RAM, but a private writable copy): False (default: every process
-# opens the on-disk store read-only), True, or "auto" = in memory while the copies (workers + web process) fit in
-# half the available memory, the read-only on-disk store beyond (nckg.backend.resolve_in_memory)
-STORE_IN_MEMORY = False
+# copy the store into memory (faster joins and scans, more RAM): "auto" (default) = in memory while the copies
+# (workers + web process) fit in half the available memory, the read-only on-disk store beyond
+# (nckg.backend.resolve_in_memory); True; or False (every process opens the on-disk store read-only). An in-memory
+# copy is still never written: no serving code path updates a store (updates are refused over HTTP and in workers)
+STORE_IN_MEMORY = "auto"
+HTTP_PROCESSES = 1  # web processes serving the app (set by `nckg serve` for granian): "auto" sizes copies with it
 
 # --- query execution (/sparql): isolated worker processes -------------------------------------------------------
 QUERY_WORKERS = min(4, max(2, os.cpu_count() or 2))  # worker processes; 0 runs queries in the web process
 #   (development only: no timeout, no crash isolation)
 QUERY_TIMEOUT = 30.0  # seconds a query may run; then its worker is killed and replaced, the client gets 504
+LEAN_SPARQL = True  # answer ordinary /sparql queries on a plain WSGI path in front of Flask (server/fastpath.py)
 QUERY_QUEUE_TIMEOUT = 10.0  # seconds a request waits for a free worker before 503 (with Retry-After)
 WORKER_MEMORY_LIMIT_MB = "auto"  # address-space cap of each worker in MiB (0: none); a query over it ends with 503.
 #   "auto": 2048 over the on-disk store; with STORE_IN_MEMORY, 2048 + 3.5 x the store's size (nckg.backend)

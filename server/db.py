@@ -18,7 +18,7 @@ from nckg.backend import is_remote, open_handle, resolve_in_memory, worker_memor
 from nckg.store import GraphStore, StoreHandle
 from nckg.worker import Answer, Job, WorkerPool, run_in_process
 
-__all__ = ["StoreHandle", "get_store", "get_pool", "init_app", "run_query"]
+__all__ = ["StoreHandle", "get_store", "get_pool", "init_app", "is_remote", "run_query"]
 
 _POOLS: OrderedDict[tuple, WorkerPool] = OrderedDict()
 _POOLS_LOCK = threading.Lock()
@@ -28,7 +28,8 @@ MAX_POOLS = 4  # distinct (store, settings) pools kept per process; tests use se
 def init_app(app: Flask) -> None:
     # --- backend choice (issue #10 phase 2): NCKG_SPARQL_URL selects a remote SPARQL store, see nckg.backend ---
     path = app.config["STORE_PATH"] or config.store_path()
-    copies = max(int(app.config["QUERY_WORKERS"]), 0) + 1  # each worker and the web process hold a copy
+    # each worker and each web process hold a copy (granian: HTTP_PROCESSES web processes, each with its workers)
+    copies = (max(int(app.config["QUERY_WORKERS"]), 0) + 1) * max(int(app.config.get("HTTP_PROCESSES") or 1), 1)
     app.extensions["nckg_store"] = open_handle(
         path, resolve_in_memory(app.config["STORE_IN_MEMORY"], path, copies),
         sparql_url=app.config.get("SPARQL_URL"), update_url=app.config.get("SPARQL_UPDATE_URL"),
@@ -98,9 +99,9 @@ def _warm_pages(app: Flask) -> None:
         app.logger.warning("could not precompute the page data", exc_info=True)
 
 
-def run_query(job: Job) -> Answer:
+def run_query(job: Job, app: Flask | None = None) -> Answer:
     """Run an untrusted query job with the app's timeout; raises nckg.worker.JobFailed (and subclasses)."""
-    app = current_app
+    app = app or current_app
     pool = get_pool(app)
     if pool is None:
         return run_in_process(app.extensions["nckg_store"], job)

@@ -18,7 +18,13 @@ from nckg.store import FORMAT_NAMES
 def choose(offered: Sequence[str], names: Mapping[str, Sequence[str]] = FORMAT_NAMES) -> str | None:
     """The media type to answer with, from `offered` (preferred first); None when none is acceptable."""
     requested = tuple(value.strip().lower() for value in request.values.getlist("format"))
-    return _choice(requested, request.headers.get("Accept", ""), tuple(offered), _frozen(names))
+    return choice(requested, request.headers.get("Accept", ""), tuple(offered), names)
+
+
+def choice(requested: tuple[str, ...], accept: str, offered: tuple[str, ...],
+           names: Mapping[str, Sequence[str]] = FORMAT_NAMES) -> str | None:
+    """The same choice from plain values: the lowercased `format=` values and the Accept header."""
+    return _choice(requested, accept, offered, _frozen(names))
 
 
 def _frozen(names: Mapping[str, Sequence[str]]) -> tuple:

@@ -1,12 +1,13 @@
 """Production serving (never Flask's debug server); used by `nckg serve` and `python -m server`.
 
 Two HTTP servers, the same app (server/README.md, "Production serving"):
-- waitress (default, pure Python): one process with `threads` request threads, the app's worker pool for /sparql
+- granian (default: Rust HTTP, `serve_granian`): `workers` HTTP processes (2 by default), each importing
+  server.wsgi:app with its own query worker pool and `threads` blocking threads; the fastest configuration measured
+  on 2 cores (bench/results/lightpath.md);
+- waitress (pure Python): one process with `threads` request threads, the app's worker pool for /sparql
   queries (QUERY_WORKERS processes, started before the first request), JSON-lines logs on stderr, debug mode
   refused, bounded request sizes (waitress' own header and body limits, then the app's), and a clean shutdown on
-  SIGTERM/SIGINT that ends the worker processes;
-- granian (Rust HTTP, `serve_granian`): `workers` HTTP processes, each importing server.wsgi:app with its own query
-  worker pool and `threads` blocking threads; measured 1.7x waitress on light queries (bench/results/hotpath.md).
+  SIGTERM/SIGINT that ends the worker processes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from flask import Flask
 from . import create_app, db, requestlog
 
 log = logging.getLogger("server.production")
+DEFAULT_HTTP_PROCESSES = 2
 
 
 def create_server(*, host: str = "127.0.0.1", port: int = 8000, store_path: str | Path | None = None,
@@ -81,5 +84,9 @@ def serve_granian(host: str = "127.0.0.1", port: int = 8000, store_path: str | P
     workers: QUERY_WORKERS x workers processes in all, each holding a copy of an in-memory store)."""
     if store_path:
         os.environ["NCKG_STORE"] = str(store_path)
+    os.environ["NCKG_HTTP_PROCESSES"] = str(workers)  # STORE_IN_MEMORY="auto" counts every process' copies
     argv = granian_argv(host, port, workers, threads)
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:  # granian would panic with a
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)                  # Rust backtrace: say it in
+        probe.bind((host, port))                                                      # one line (OSError) instead
     os.execv(argv[0], argv)

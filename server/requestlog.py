@@ -28,24 +28,28 @@ def _begin() -> None:
 
 
 def _log(response: Response) -> Response:
-    if not current_app.config.get("ACCESS_LOG", True):
-        return response
-    started = g.get("request_started")
+    if current_app.config.get("ACCESS_LOG", True):
+        write(request_id(), request.remote_addr, request.method, request.path, response.status_code,
+              response.calculate_content_length(), g.get("request_started"), g.get("nckg_query"))
+    return response
+
+
+def write(rid: str, remote: str | None, method: str, path: str, status: int, size: int | None,
+          started: float | None, query: dict | None = None) -> None:
+    """One access-log line (also written by the lean /sparql path, server/fastpath.py)."""
     record = {
         "ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-        "request_id": request_id(),
-        "remote": request.remote_addr,
-        "method": request.method,
-        "path": request.path,
-        "status": response.status_code,
-        "bytes": response.calculate_content_length(),
+        "request_id": rid,
+        "remote": remote,
+        "method": method,
+        "path": path,
+        "status": status,
+        "bytes": size,
         "ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
     }
-    query = g.get("nckg_query")
     if query:
         record.update(query)
     access_log.info(json.dumps(record, separators=(",", ":")), extra={"nckg": record})
-    return response
 
 
 class JsonFormatter(logging.Formatter):

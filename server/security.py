@@ -22,7 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from nckg.remote import RemoteStoreError
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 def request_id() -> str:
@@ -30,7 +30,7 @@ def request_id() -> str:
     rid = g.get("request_id")
     if rid is None:
         given = request.headers.get("X-Request-ID", "")
-        rid = g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        rid = g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
     return rid
 
 
@@ -38,7 +38,7 @@ def _start() -> None:
     request_id()
 
 
-def _static_headers(config) -> tuple[tuple[str, str], ...]:
+def static_headers(config) -> tuple[tuple[str, str], ...]:
     """The security headers every response gets unless the view set them."""
     headers = [("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
                ("Referrer-Policy", config["REFERRER_POLICY"]), ("Cross-Origin-Resource-Policy", "cross-origin")]
@@ -51,7 +51,7 @@ def _static_headers(config) -> tuple[tuple[str, str], ...]:
 
 def _headers(response: Response) -> Response:
     headers = response.headers
-    static = _static_headers(current_app.config)
+    static = static_headers(current_app.config)
     present = {name.lower() for name, _ in headers.items()}  # one pass, not one scan per header
     headers["X-Request-ID"] = request_id()
     headers.extend([(name, value) for name, value in static if name.lower() not in present])

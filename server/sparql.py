@@ -25,6 +25,7 @@ DIRECT = "application/sparql-query"
 READ_ONLY = "This endpoint is read-only: SPARQL update operations are not allowed."
 HTML = "text/html"
 # JobFailed.kind -> HTTP status of the answer
+FAILED = "nckg.failed_job"  # WSGI environ key: the lean path's failure, answered here without running again
 STATUS = {"query": 400, "service": 400, "evaluation": 400, "update": 403, "not-acceptable": 406, "upstream": 502,
           "unavailable": 503, "busy": 503, "crashed": 503, "timeout": 504, "internal": 500}
 
@@ -44,7 +45,7 @@ def endpoint() -> Response:
     """Answer a query (GET ?query=, POST form, POST direct); GET without a query: the Service Description."""
     if request.mimetype == "application/sparql-update":
         abort(403, READ_ONLY)
-    params = _protocol_parameters()
+    params = protocol_parameters()
     if "update" in params:
         abort(403, READ_ONLY)
     queries = params.getlist("query")
@@ -55,9 +56,7 @@ def endpoint() -> Response:
     if len(queries) > 1:
         abort(400, "More than one 'query' parameter.")
     query = queries[0]
-    limits = QueryLimits(max_length=int(current_app.config["MAX_QUERY_LENGTH"]),
-                         max_nesting=int(current_app.config["MAX_QUERY_NESTING"]),
-                         allowed_services=allowed_services())
+    limits = query_limits(current_app.config, allowed_services())
     g.nckg_query = {"query_len": len(query)}
     try:
         check_query(query, limits)  # before any parser sees the text
@@ -68,15 +67,11 @@ def endpoint() -> Response:
     table, graph = choose(list(TABLE_FORMATS)), choose(list(GRAPH_FORMATS))
     if table is None and graph is None:
         not_acceptable([*TABLE_FORMATS, *GRAPH_FORMATS])
-    row_limit = int(current_app.config["RESULT_ROW_LIMIT"]) or None
-    timeout = float(current_app.config["QUERY_TIMEOUT"])
-    job = Job(query, default_graph_uris=tuple(params.getlist("default-graph-uri")),
-              named_graph_uris=tuple(params.getlist("named-graph-uri")), base_iri=request.base_url,
-              media_types={"solutions": table, "boolean": table, "triples": graph}, asked=asked(),
-              row_limit=row_limit, truncation_link=_limits_url(), allowed_services=limits.allowed_services,
-              cpu_seconds=2 * timeout + 5)
+    job = make_job(current_app.config, query, params, request.base_url, table, graph, asked(), limits)
     try:
-        answer = run_query(job)
+        answer = request.environ.get(FAILED) or run_query(job)  # the lean path (fastpath.py) ran it already
+        if isinstance(answer, Exception):
+            raise answer
     except JobFailed as error:
         g.nckg_query["outcome"] = error.kind
         if error.kind == "update":
@@ -84,24 +79,40 @@ def endpoint() -> Response:
         if error.kind == "internal":
             current_app.logger.error("query job failed: %s", error.message)
         abort(STATUS.get(error.kind, 500), error.message)
-    return answer_response(answer, row_limit)
-
-
-def answer_response(answer: Answer, row_limit: int | None) -> Response:
-    """The serialized answer, marked when the row limit cut it short."""
     g.nckg_query.update(outcome="ok", kind=answer.kind, rows=answer.rows, truncated=answer.truncated,
                         query_ms=round(answer.seconds * 1000, 2), worker=answer.worker)
     response = _response(answer.body, answer.content_type)
-    response.headers["Server-Timing"] = f"query;dur={answer.seconds * 1000:.1f}"
-    if row_limit is not None and answer.kind != "boolean":
-        response.headers["X-NCKG-Row-Limit"] = str(row_limit)
-    if answer.truncated:
-        response.headers["X-NCKG-Truncated"] = "true"
-        response.headers["Link"] = f'<{_limits_url()}>; rel="describedby"'
+    response.headers.extend(answer_headers(answer, job.row_limit, job.truncation_link))
     return response
 
 
-def _protocol_parameters() -> MultiDict:
+def make_job(config, query: str, params, base_url: str, table: str | None, graph: str | None, asked_for: str,
+             limits: QueryLimits) -> Job:
+    """The worker job for a protocol request: the dataset of `params`, the negotiated media types, the limits."""
+    timeout = float(config["QUERY_TIMEOUT"])
+    return Job(query, default_graph_uris=tuple(params.getlist("default-graph-uri")),
+               named_graph_uris=tuple(params.getlist("named-graph-uri")), base_iri=base_url,
+               media_types={"solutions": table, "boolean": table, "triples": graph}, asked=asked_for,
+               row_limit=int(config["RESULT_ROW_LIMIT"]) or None, truncation_link=limits_url(base_url),
+               allowed_services=limits.allowed_services, cpu_seconds=2 * timeout + 5)
+
+
+def answer_headers(answer: Answer, row_limit: int | None, link: str | None) -> list[tuple[str, str]]:
+    """The headers of a served answer besides its type: timing, and the row limit / truncation marks."""
+    headers = [("Server-Timing", f"query;dur={answer.seconds * 1000:.1f}")]
+    if row_limit is not None and answer.kind != "boolean":
+        headers.append(("X-NCKG-Row-Limit", str(row_limit)))
+    if answer.truncated:
+        headers += [("X-NCKG-Truncated", "true"), ("Link", f'<{link}>; rel="describedby"')]
+    return headers
+
+
+def query_limits(config, services: tuple[str, ...]) -> QueryLimits:
+    return QueryLimits(max_length=int(config["MAX_QUERY_LENGTH"]), max_nesting=int(config["MAX_QUERY_NESTING"]),
+                       allowed_services=services)
+
+
+def protocol_parameters() -> MultiDict:
     """The protocol parameters: URL query string, plus the form body or the direct query body of a POST."""
     if request.method == "GET":
         return request.args
@@ -142,9 +153,9 @@ def _limits() -> dict:
             "rate": config["RATELIMIT_DEFAULT"] if config.get("RATELIMIT_ENABLED") else None}
 
 
-def _limits_url() -> str:
+def limits_url(base_url: str) -> str:
     """Where the endpoint's limits are described: the limits section of its HTML service description."""
-    return request.base_url + "?format=html#limits"
+    return base_url + "?format=html#limits"
 
 
 def _response(body: bytes | str, content_type: str) -> Response:

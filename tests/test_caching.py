@@ -1,5 +1,5 @@
 """HTTP caching (issue #10 phase 2): ETag / If-None-Match -> 304, Cache-Control, the LRU of answers (counted hits),
-invalidation by a store swap, POST and volatile queries never cached, CACHE_SIZE=0 turning it off."""
+invalidation by a store swap, POST answers cached like GET, volatile queries never cached, CACHE_SIZE=0 turning it off."""
 
 from __future__ import annotations
 
@@ -107,14 +107,54 @@ def test_store_swap_changes_the_etag_and_empties_the_cache(fixture_app):
     assert _hits(app) == 1 and len(app.extensions["nckg_cache"]) == 1  # the old version's entry is gone
 
 
-def test_post_queries_are_answered_but_not_cached(app, client):
+def _post(client, query=COUNT, **headers):
+    return client.post("/sparql", data=query, content_type="application/sparql-query",
+                       headers={"Accept": "application/sparql-results+json", **headers})
+
+
+def test_second_identical_post_is_a_cache_hit_with_the_get_etag(app, client):
+    first = _post(client)
+    assert first.status_code == 200 and first.headers["X-NCKG-Cache"] == "miss" and _hits(app) == 0
+    second = _post(client, query=COUNT.replace(" WHERE ", "\n WHERE  # all quads\n"))
+    assert second.headers["X-NCKG-Cache"] == "hit" and _hits(app) == 1 and second.data == first.data
+    assert second.headers["ETag"] == first.headers["ETag"] and first.headers["Cache-Control"] == "public, max-age=60"
+    # a form POST and a GET of the same query, dataset and representation are the same entry
+    form = client.post("/sparql", data={"query": COUNT}, headers={"Accept": "application/sparql-results+json"})
+    get = client.get("/sparql", query_string={"query": COUNT}, headers={"Accept": "application/sparql-results+json"})
+    assert form.headers["X-NCKG-Cache"] == get.headers["X-NCKG-Cache"] == "hit" and _hits(app) == 3
+    assert form.headers["ETag"] == get.headers["ETag"] == first.headers["ETag"]
+    not_modified = _post(client, **{"If-None-Match": first.headers["ETag"]})
+    assert not_modified.status_code == 304 and not_modified.data == b""
+
+
+def test_post_cache_misses_on_another_dataset_format_or_store_version(fixture_app):
+    app, target = fixture_app
+    client = app.test_client()
+    first = _post(client)
+    tags = {first.headers["ETag"]}
+    other_graph = client.post("/sparql?default-graph-uri=https://w3id.org/nckg/graph/ontology", data=COUNT,
+                              content_type="application/sparql-query",
+                              headers={"Accept": "application/sparql-results+json"})
+    form_graph = client.post("/sparql", data={"query": COUNT, "named-graph-uri": "https://w3id.org/nckg/graph/x"},
+                             headers={"Accept": "application/sparql-results+json"})
+    csv = _post(client, Accept="text/csv")
+    for response in (other_graph, form_graph, csv):
+        assert response.status_code == 200 and response.headers["X-NCKG-Cache"] == "miss"
+        tags.add(response.headers["ETag"])
+    assert len(tags) == 4 and _hits(app) == 0 and other_graph.data != first.data and csv.data != first.data
+    quads = list(parse(path=str(FIXTURES / "mini.trig"), format=RdfFormat.TRIG))
+    quads.append(Quad(NamedNode("https://w3id.org/nckg/resource/y"), NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                      Literal("a rebuild"), NamedNode("https://w3id.org/nckg/graph/ontology")))
+    swap_in(target, quads)
+    after = _post(client, **{"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["X-NCKG-Cache"] == "miss" and after.data != first.data
+    assert _hits(app) == 0
+
+
+def test_updates_sent_by_post_are_never_cached(app, client):
     for _ in range(2):
-        response = client.post("/sparql", data=COUNT, content_type="application/sparql-query",
-                               headers={"Accept": "application/sparql-results+json"})
-        assert response.status_code == 200 and json.loads(response.data)["results"]["bindings"]
-        assert response.headers["Cache-Control"] == "no-store" and "ETag" not in response.headers
-    form = client.post("/sparql", data={"query": COUNT})
-    assert form.status_code == 200 and "ETag" not in form.headers
+        refused = client.post("/sparql", data={"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"})
+        assert refused.status_code == 403 and "ETag" not in refused.headers
     assert _hits(app) == 0 and len(app.extensions["nckg_cache"]) == 0
 
 

@@ -26,7 +26,8 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 from conftest import CU32_FORMULA, FIXTURES, build_test_store
 from nckg import build
 from nckg.limits import nesting_depth, service_targets
-from nckg.store import GraphStore
+from nckg.store import GraphStore, UpdateRefused
+from nckg.worker import Job, JobFailed, WorkerPool
 from server import create_app, db
 from server.production import create_server
 
@@ -391,11 +392,56 @@ def test_from_a_file_iri_reads_no_file(client):
     assert b"root:" not in response.data
 
 
-def test_serving_stores_are_read_only(store_path, app):
+UPDATES = ["INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }", "DROP ALL", "CLEAR DEFAULT",
+           "DELETE WHERE { ?s ?p ?o }", "LOAD <file:///etc/passwd>"]
+COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _count(client) -> int:
+    response = client.get("/sparql", query_string={"query": COUNT_ALL + " # fresh", "format": "json"},
+                          headers={"Cache-Control": "no-cache"})
+    return int(json.loads(response.data)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["on-disk", "in-memory"])
+def test_no_route_changes_a_serving_store(store_path, in_memory):
+    """Read-only is guaranteed where it matters whatever the storage (an in-memory copy is writable in itself):
+    every way of sending an update is refused, and the store the workers and the web process serve is unchanged."""
+    app = make_app(store_path, STORE_IN_MEMORY=in_memory)
+    client = app.test_client()
+    before = _count(client)
+    assert before > 0
+    for update in UPDATES:
+        for response in (client.get("/sparql", query_string={"query": update}),
+                         client.post("/sparql", data={"query": update}),
+                         client.post("/sparql", data={"update": update}),
+                         client.post("/sparql", data=update, content_type="application/sparql-query"),
+                         client.post("/sparql", data=update, content_type="application/sparql-update")):
+            assert "read-only" in error_text(response, 403), update
+        for path in ("/", "/queries", "/queries/table1/results", "/ontology"):  # nothing else accepts a body
+            assert client.post(path, data={"update": update, "query": update}).status_code == 405, path
     with app.app_context():
-        store = db.get_store()
-    with pytest.raises((OSError, RuntimeError)):
-        store.store.add(Quad(NamedNode("urn:a"), NamedNode("urn:b"), Literal("c")))
+        web_store = db.get_store()
+        assert app.extensions["nckg_store"].in_memory is in_memory
+        for update in UPDATES:  # the web process' own query path refuses updates too
+            with pytest.raises(UpdateRefused):
+                web_store.query(update)
+        assert len(web_store.store) == before
+    assert _count(client) == before
+
+
+def test_query_workers_refuse_updates_and_keep_their_store(store_path):
+    pool = WorkerPool(store_path, size=1, in_memory=True, isolate_network=False)
+    try:
+        count = lambda: json.loads(pool.run(Job(COUNT_ALL), timeout=60).body)["results"]["bindings"][0]["n"]["value"]
+        before = count()
+        for update in UPDATES:
+            with pytest.raises(JobFailed) as refused:
+                pool.run(Job(update), timeout=60)
+            assert refused.value.kind == "update", update
+        assert count() == before and pool.counters["crashes"] == 0
+    finally:
+        pool.close()
 
 
 # --- no stack traces, headers, request ids, logs ------------------------------------------------------------------
@@ -403,7 +449,7 @@ def test_serving_stores_are_read_only(store_path, app):
 def test_an_internal_error_shows_no_stack_trace(store_path, monkeypatch, caplog):
     import server.sparql
 
-    def explode(job):
+    def explode(job, app=None):
         raise RuntimeError("secret-detail /etc/shadow")
 
     monkeypatch.setattr(server.sparql, "run_query", explode)

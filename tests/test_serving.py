@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -76,6 +77,18 @@ def _get(url: str, timeout: float = 10) -> tuple[int, dict, bytes]:
         return response.status, dict(response.headers.items()), response.read()
 
 
+def _stop(proc: subprocess.Popen) -> bool:
+    """SIGTERM to the server's process group; False when it had to be killed after 30 s."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+        return True
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return False
+
+
 def test_granian_serves_with_two_http_processes_and_stops_cleanly(store_path, store):
     port = _free_port()
     workers: set[int] = set()
@@ -111,12 +124,7 @@ def test_granian_serves_with_two_http_processes_and_stops_cleanly(store_path, st
             time.sleep(0.2)
         assert len(workers) == 4  # each of the 2 HTTP processes has its own pool of QUERY_WORKERS=2
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        if not _stop(proc):
             pytest.fail("granian did not stop within 30 s of SIGTERM")
     deadline = time.monotonic() + 15
     while _alive(workers) and time.monotonic() < deadline:
@@ -125,7 +133,7 @@ def test_granian_serves_with_two_http_processes_and_stops_cleanly(store_path, st
 
 
 def test_workers_need_granian():
-    run = subprocess.run([sys.executable, "-m", "server", "--workers", "2"], cwd=ROOT, capture_output=True,
+    run = subprocess.run([sys.executable, "-m", "server", "--server", "waitress", "--workers", "2"], cwd=ROOT, capture_output=True,
                          text=True, timeout=60)
     assert run.returncode == 2 and "--workers needs --server granian" in run.stderr
 
@@ -206,3 +214,88 @@ def test_graph_counts_are_computed_once_per_version(store_path):
     scratch.store.add(Quad(NamedNode("https://example.org/a"), NamedNode(RDF + "type"),
                            NamedNode(NCKG + "CopperNanocluster"), NamedNode("https://example.org/g")))
     assert scratch.graph_counts() == {"https://example.org/g": 1}  # an unversioned store is counted again
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }"
+CRASHING = "SELECT * WHERE { ?s ?p ?o " + " ".join(f"MINUS {{ ?s ?p ?o{i} }}" for i in range(3000)) + " }"
+MEMORY_HUNGRY = ("SELECT ?big WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i "
+                 "BIND(CONCAT(STR(?a), STR(?c), STR(?d), STR(?f), STR(?g), STR(?i)) AS ?big) } ORDER BY ?big")
+
+
+def _ask(port: int, query: str, method: str, timeout: float = 30) -> tuple[int, float, bytes]:
+    """(status, seconds, body) of one /sparql request; status 0 when the connection failed."""
+    started = time.monotonic()
+    if method == "GET":
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": query}),
+                                         headers={"Accept": "application/sparql-results+json"})
+    else:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/sparql", data=query.encode(), method="POST",
+                                         headers={"Content-Type": "application/sparql-query",
+                                                  "Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, body = error.code, error.read()
+    except OSError as error:
+        status, body = 0, str(error).encode()
+    return status, time.monotonic() - started, body[:300]
+
+
+def test_default_server_under_load_confines_runaway_crashing_and_memory_hungry_queries(store_path):
+    """The default configuration (`python -m server`: granian, 2 HTTP processes, the lean /sparql path, in-memory
+    workers): 8 clients send light queries (unique texts, GET and POST) while runaway, crashing and memory-hungry
+    queries arrive; no light query fails, the runaway answers 504 within the timeout + 5 s, and the server keeps
+    answering afterwards."""
+    port, timeout = _free_port(), 2.0
+    proc = subprocess.Popen([sys.executable, "-m", "server", "--port", str(port), "--store", str(store_path)],
+                            cwd=ROOT, env={**os.environ, "NCKG_QUERY_TIMEOUT": str(timeout),
+                                           "NCKG_WORKER_MEMORY_LIMIT_MB": "1500"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while _ask(port, "ASK {}", "GET", timeout=5)[0] != 200:
+            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start within 60 s"
+            time.sleep(0.2)
+        light = f"SELECT ?p ?o WHERE {{ ?c a <{NCKG}CopperNanocluster> ; ?p ?o }} LIMIT "
+        innocent: list[tuple[int, float, bytes]] = []
+        hostile: dict[str, list[tuple[int, float, bytes]]] = {"runaway": [], "crashing": [], "memory": []}
+        stop = time.monotonic() + 8
+
+        def client(n: int) -> None:
+            i = 0
+            while time.monotonic() < stop:
+                i += 1
+                innocent.append(_ask(port, light + str(1000 + n * 10_000 + i), "GET" if i % 2 else "POST"))
+
+        def attacker() -> None:
+            while time.monotonic() < stop:
+                for name, query in (("runaway", RUNAWAY), ("crashing", CRASHING), ("memory", MEMORY_HUNGRY)):
+                    hostile[name].append(_ask(port, query, "POST"))
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(8)] + [
+            threading.Thread(target=attacker)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert all(h[0] for h in hostile.values()), hostile
+        failed = [(status, body) for status, _, body in innocent if status != 200]
+        assert len(innocent) > 50 and not failed, (len(innocent), failed[:10])
+        assert all(status == 504 and seconds < timeout + 5 for status, seconds, _ in hostile["runaway"]), hostile
+        assert all(status == 503 for status, _, _ in hostile["crashing"]), hostile["crashing"]
+        assert all(status in (503, 504) and seconds < timeout + 5 for status, seconds, _ in hostile["memory"]), hostile
+        for method in ("GET", "POST"):  # still answering afterwards
+            assert _ask(port, light + "7", method)[0] == 200
+    finally:
+        _stop(proc)
+
+
+def test_default_server_reports_a_taken_port_in_one_line():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        run = subprocess.run([sys.executable, "-m", "server", "--port", str(taken.getsockname()[1])], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and run.stderr.strip().splitlines() == [
+        "error: cannot serve: [Errno 98] Address already in use"]

@@ -244,11 +244,12 @@ def export(fmt: str, output: Path | None, store_path: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="request threads (per HTTP process)")
-@click.option("--server", "http_server", type=click.Choice(["waitress", "granian"]), default="waitress",
-              show_default=True, help="HTTP server: waitress (one process) or granian (Rust, --workers processes)")
-@click.option("--workers", default=1, show_default=True, type=int, help="HTTP processes (granian only)")
+@click.option("--server", "http_server", type=click.Choice(["granian", "waitress"]), default="granian",
+              show_default=True, help="HTTP server: granian (Rust, --workers processes) or waitress (one process)")
+@click.option("--workers", default=None, type=int, help="HTTP processes (granian only; default 2)")
 @_store_option
-def serve(host: str, port: int, threads: int, http_server: str, workers: int, store_path: Path | None) -> None:
+def serve(host: str, port: int, threads: int, http_server: str, workers: int | None,
+          store_path: Path | None) -> None:
     """Serve the graph over HTTP with a production WSGI server; builds first if there is no store."""
     import os
 
@@ -262,7 +263,7 @@ def serve(host: str, port: int, threads: int, http_server: str, workers: int, st
     # The HTTP layer lives in the `server` package; run it as its own module so nckg never imports Flask.
     os.execv(sys.executable, [sys.executable, "-m", "server", "--host", host, "--port", str(port),
                               "--threads", str(threads), "--store", str(target), "--server", http_server,
-                              "--workers", str(workers)])
+                              *(["--workers", str(workers)] if workers is not None else [])])
 
 
 def _packaged_store(missing: Path) -> Path | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Comments, strings and IRIs are opaque: brackets and keywords inside them do not count. A backslash escape outside
 # strings (`ex:a\#b`, `ex:a\'b` in prefixed names) is consumed first so that it cannot open a comment or a string.
@@ -58,9 +59,16 @@ class QueryLimits:
     allowed_services: tuple[str, ...] = ()      # SERVICE endpoint IRIs that may be called (exact match)
 
 
+@lru_cache(maxsize=64)
+def without_opaque(sparql: str) -> str:
+    """The query with comments, strings and IRIs blanked out (memoised: one request asks several questions of the
+    same text - cacheable? SERVICE? FROM? nesting?)."""
+    return OPAQUE.sub(" ", sparql)
+
+
 def uses_keyword(sparql: str, keyword: str) -> bool:
     """Whether `keyword` occurs in the query as a keyword (not inside a comment, string, IRI or name)."""
-    return re.search(_KEYWORD.format(keyword), OPAQUE.sub(" ", sparql), re.IGNORECASE) is not None
+    return re.search(_KEYWORD.format(keyword), without_opaque(sparql), re.IGNORECASE) is not None
 
 
 def nesting_depth(sparql: str, stop_at: int | None = None) -> int:
@@ -68,7 +76,7 @@ def nesting_depth(sparql: str, stop_at: int | None = None) -> int:
 
     Scanning stops as soon as `stop_at` is exceeded (the text may be huge)."""
     depth = deepest = 0
-    for char in OPAQUE.sub(" ", sparql):
+    for char in without_opaque(sparql):
         if char in _OPEN:
             depth += 1
             if depth > deepest:
