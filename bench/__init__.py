@@ -1,1 +1,1 @@
-"""Benchmark harness of nckg (issue #10): synthetic data generator and endpoint comparison runner."""
+"""Benchmark harness of nckg: synthetic data generator and endpoint comparison runner."""

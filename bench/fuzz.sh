@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Long fuzz runs of the HTTP API (issue #9), results kept in bench/results/:
+# Long fuzz runs of the HTTP API, results kept in bench/results/:
 #   hypothesis (tests/test_fuzz.py) with NCKG_FUZZ_EXAMPLES examples per property (default 3000)
 #     -> bench/results/fuzz-hypothesis.json (requests and status counts per property, 5xx count)
 #   schemathesis (tests/test_openapi_fuzz.py, server/openapi.yaml) with NCKG_SCHEMATHESIS_EXAMPLES examples per

@@ -1,4 +1,4 @@
-"""Where the time of a light /sparql request goes (issue #10, "lean hot path: profile and show the split").
+"""Where the time of a light /sparql request goes, profiled and split by layer.
 
     .venv/bin/python -m bench.hotpath [--clusters 10000] [--duration 8] [--requests 3000]
 

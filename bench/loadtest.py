@@ -1,4 +1,4 @@
-"""Bounded load test of the production server (issue #9): loopback only, fixed duration, 8 then 32 clients.
+"""Bounded load test of the production server: loopback only, fixed duration, 8 then 32 clients.
 
     .venv/bin/python bench/loadtest.py                      # 30 s per phase, clients 8 and 32
     .venv/bin/python bench/loadtest.py --seconds 20 --clients 8 32 --timeout 10

@@ -1,4 +1,4 @@
-"""Benchmark runner (issue #10): the same store served by nckg's production server and by `oxigraph serve-read-only`.
+"""Benchmark runner: the same store served by nckg's production server and by `oxigraph serve-read-only`.
 
     .venv/bin/python -m bench.run --clusters 10000            # or: .venv/bin/python bench/run.py --clusters 10000
 

@@ -18,7 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cors.init_app(app)
     security.init_app(app)  # security headers, request ids, 5xx without tracebacks, rate limit
     requestlog.init_app(app)  # one JSON access-log line per request
-    caching.init_app(app)  # ETag / 304, Cache-Control and an LRU of query answers (CACHE_SIZE; issue #10)
+    caching.init_app(app)  # ETag / 304, Cache-Control and an LRU of query answers (CACHE_SIZE)
     for blueprint in (sparql.bp, catalogue.bp, resources.bp, ui.bp, ontology.bp):  # one blueprint per area
         app.register_blueprint(blueprint)
     fastpath.install(app)  # plain-WSGI answers for ordinary /sparql queries in front of Flask (LEAN_SPARQL)

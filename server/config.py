@@ -58,7 +58,7 @@ ACCESS_LOG = True  # one JSON line per request on the `nckg.access` logger (requ
 PUBLIC_BASE = None  # None: pages link the graph's w3id IRIs to this server's own /resource/... and /ontology pages;
 #   a URL (NCKG_PUBLIC_BASE, e.g. "https://w3id.org/nckg/" on the public deployment): links go there instead
 
-# --- backend and caching (issue #10 phase 2; see server/README.md, "Scaling out and caching") ------------------
+# --- backend and caching (see server/README.md, "Scaling out and caching") ------------------
 SPARQL_URL = None  # a remote SPARQL 1.1 query endpoint used instead of the embedded store (NCKG_SPARQL_URL)
 SPARQL_UPDATE_URL = None  # its SPARQL UPDATE endpoint (NCKG_SPARQL_UPDATE_URL; only `nckg build --target` writes)
 GSP_URL = None  # its Graph Store Protocol endpoint (NCKG_GSP_URL)

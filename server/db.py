@@ -26,7 +26,7 @@ MAX_POOLS = 4  # distinct (store, settings) pools kept per process; tests use se
 
 
 def init_app(app: Flask) -> None:
-    # --- backend choice (issue #10 phase 2): NCKG_SPARQL_URL selects a remote SPARQL store, see nckg.backend ---
+    # --- backend choice: NCKG_SPARQL_URL selects a remote SPARQL store, see nckg.backend ---
     path = app.config["STORE_PATH"] or config.store_path()
     # each worker and each web process hold a copy (granian: HTTP_PROCESSES web processes, each with its workers)
     copies = (max(int(app.config["QUERY_WORKERS"]), 0) + 1) * max(int(app.config.get("HTTP_PROCESSES") or 1), 1)
@@ -61,7 +61,7 @@ def get_pool(app: Flask | None = None) -> WorkerPool | None:
     if size <= 0:
         return None
     handle: StoreHandle = app.extensions["nckg_store"]
-    if is_remote(handle):  # issue #10 phase 2: a remote store runs its own queries (HTTP timeout = QUERY_TIMEOUT)
+    if is_remote(handle):  # a remote store runs its own queries (HTTP timeout = QUERY_TIMEOUT)
         return None
     isolate = bool(app.config["WORKER_NETWORK_ISOLATION"]) and not allowed_services(app)
     memory, startup = app.config["WORKER_MEMORY_LIMIT_MB"], app.config["WORKER_STARTUP_TIMEOUT"]

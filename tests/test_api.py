@@ -43,7 +43,7 @@ def _canonical(csv_text: str) -> tuple[list[str], list[tuple]]:
     import re
 
     rows = list(csv.reader(io.StringIO(csv_text)))
-    body = [tuple(" ".join(sorted(re.split(r"[,;|] ?", cell))) for cell in row) for row in rows[1:]]
+    body = [tuple(" ".join(sorted(re.split(r"[,;|] ?| (?=https?://)", cell))) for cell in row) for row in rows[1:]]
     return rows[0] if rows else [], sorted(body)
 
 

@@ -1,4 +1,4 @@
-"""HTTP caching (issue #10 phase 2): ETag / If-None-Match -> 304, Cache-Control, the LRU of answers (counted hits),
+"""HTTP caching: ETag / If-None-Match -> 304, Cache-Control, the LRU of answers (counted hits),
 invalidation by a store swap, POST answers cached like GET, volatile queries never cached, CACHE_SIZE=0 turning it off."""
 
 from __future__ import annotations

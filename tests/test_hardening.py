@@ -1,4 +1,4 @@
-"""Issue #9: the endpoint keeps answering everyone else whatever one request does.
+"""The endpoint keeps answering everyone else whatever one request does.
 
 Timeouts that really stop the work (worker killed, next request served), crash isolation (3000 nested groups),
 row cap with a visible marker, size limits, SERVICE closed (no server-side request forgery), updates/LOAD/file

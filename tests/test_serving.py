@@ -1,4 +1,4 @@
-"""Production serving beyond the default waitress process (issue #10): granian with several HTTP processes, the
+"""Production serving beyond the default waitress process: granian with several HTTP processes, the
 per-version page data, and the cheap store-version check every query makes."""
 
 from __future__ import annotations
