@@ -12,6 +12,7 @@ Two HTTP servers, the same app (server/README.md, "Production serving"):
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import shutil
@@ -71,9 +72,13 @@ def serve(host: str = "127.0.0.1", port: int = 8000, store_path: str | Path | No
 def granian_argv(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, threads: int = 8) -> list[str]:
     """The granian command line serving server.wsgi:app (the store comes from NCKG_STORE, settings from NCKG_*)."""
     binary = shutil.which("granian", path=os.path.dirname(sys.executable)) or shutil.which("granian")
-    if binary is None:
+    if binary is not None:
+        command = [binary]
+    elif importlib.util.find_spec("granian") is not None:  # installed without its script (e.g. a shared site-packages)
+        command = [sys.executable, "-m", "granian"]
+    else:
         raise RuntimeError("granian is not installed (pip install granian)")
-    return [binary, "--interface", "wsgi", "--host", host, "--port", str(port), "--workers", str(workers),
+    return [*command, "--interface", "wsgi", "--host", host, "--port", str(port), "--workers", str(workers),
             "--blocking-threads", str(threads), "--respawn-failed-workers", "--no-ws", "--log-level", "warning",
             "server.wsgi:app"]
 

@@ -233,11 +233,11 @@ def start_virtuoso(timeout: float = START_TIMEOUT, buffers: int = 85000, max_sec
 def comparable_cell(term) -> str:
     """Text of a result cell comparable across engines: blank node labels differ between stores, and so does the
     order of the items of a GROUP_CONCAT (SPARQL leaves it undefined), so those are sorted (items separated by
-    "; " or ", ", or IRIs separated by spaces)."""
+    " | ", "; " or ", ", or IRIs separated by spaces)."""
     if isinstance(term, BlankNode):
         return "_:b"
     if isinstance(term, Literal):
-        for separator in ("; ", ", "):
+        for separator in (" | ", "; ", ", "):
             if separator in term.value:
                 return separator.join(sorted(term.value.split(separator)))
         parts = term.value.split(" ")

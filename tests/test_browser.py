@@ -220,7 +220,8 @@ def _shown(page) -> int:
 
 
 def _visible_labels(page) -> set[str]:
-    return set(page.locator("#cluster-table tbody tr:not([hidden]) th").all_inner_texts())
+    """The labels the table shows, with the typographic minus the page prints for charges read back as "-"."""
+    return {text.replace("−", "-") for text in page.locator("#cluster-table tbody tr:not([hidden]) th").all_inner_texts()}
 
 
 @pytest.mark.parametrize("typed, wanted", [

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from conftest import build_test_store
+from engines import free_port
+from fakestore import erroring_store
 from nckg import build as build_module
 from nckg.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def invoke(*args: str, env: dict | None = None):
@@ -48,43 +41,19 @@ def test_no_store_yet(tmp_path, args):
 
 @pytest.mark.parametrize("args", [["query", "ASK {}"], ["export"]])
 def test_unreachable_remote_store(args):
-    url = f"http://127.0.0.1:{closed_port()}/sparql"
+    url = f"http://127.0.0.1:{free_port()}/sparql"
     result = invoke(*args, env={"NCKG_SPARQL_URL": url})
     assert_clean_failure(result, "unreachable", url)
-
-
-class Refusing(BaseHTTPRequestHandler):
-    """A store that refuses every write with an HTML error page."""
-
-    def _refuse(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        body = b"<html>\n<body>\n<p>No writes here</p>\n</body>\n</html>\n"
-        self.send_response(403)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_PUT = do_POST = do_DELETE = do_GET = _refuse
-
-    def log_message(self, *args):
-        pass
 
 
 def test_rejected_upload_is_one_line(tmp_path, monkeypatch):
     store = build_test_store(tmp_path)
     report = build_module.BuildReport(store, {"g": 1}, {"clusters": 1}, 1, 0.1)
     monkeypatch.setattr(build_module, "build", lambda store_path=None, data_dir=None: report)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        target = f"http://127.0.0.1:{server.server_address[1]}/store"
+    refusal = b"<html>\n<body>\n<p>No writes here</p>\n</body>\n</html>\n"
+    with erroring_store(403, refusal, "text/html") as url:
+        target = url + "/store"
         result = invoke("build", "--store", str(store), "--target", target, env={"NCKG_SPARQL_URL": ""})
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
     assert_clean_failure(result, f"built locally, but the upload to {target} failed", "403")
 
 

@@ -4,11 +4,6 @@ small HTTP servers started here on 127.0.0.1."""
 
 from __future__ import annotations
 
-import threading
-import time
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from click.testing import CliRunner
 
@@ -16,40 +11,15 @@ from nckg.cli import main
 from server import create_app
 
 from engines import free_port
+from fakestore import erroring_store
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-@contextmanager
 def failing_store(behaviour: str):
-    """A SPARQL endpoint on a free port that answers HTTP 500 with a multi-line body ("error") or only after
-    3 s ("slow"); stopped on exit."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self):
-            if behaviour == "slow":
-                time.sleep(3)
-            body = b"Virtuoso 42000 Error SR483: Stack Overflow\n\nSPARQL query:\nSELECT ..."
-            self.send_response(500)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = _answer
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """A SPARQL endpoint that answers HTTP 500 with a multi-line body ("error"), or only after 3 s ("slow")."""
+    body = b"Virtuoso 42000 Error SR483: Stack Overflow\n\nSPARQL query:\nSELECT ..."
+    return erroring_store(500, body, delay=3 if behaviour == "slow" else 0)
 
 
 def _client(url: str):
@@ -65,7 +35,7 @@ def test_failing_remote_store_answers_gateway_status(behaviour, status, path):
         response = _client(f"http://127.0.0.1:{free_port()}/sparql").get(path)
     else:
         with failing_store(behaviour) as url:
-            response = _client(url).get(path)
+            response = _client(url + "/sparql").get(path)
     assert response.status_code == status, response.get_data(as_text=True)
     text = response.get_data(as_text=True)
     assert "request id" in text and "Traceback" not in text
@@ -86,7 +56,7 @@ def test_cli_prints_one_line_for_a_failing_remote_store(behaviour, args, monkeyp
         result = run(f"http://127.0.0.1:{free_port()}/sparql")
     else:
         with failing_store(behaviour) as url:
-            result = run(url)
+            result = run(url + "/sparql")
     assert result.exit_code == 1
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1, result.output
     assert ("HTTP 500" if behaviour == "error" else "unreachable") in result.output
