@@ -36,7 +36,7 @@ from nckg.limits import LimitExceeded, ServiceRefused, check_query
 from nckg.store import GRAPH_FORMATS, TABLE_FORMATS
 
 from . import caching, db, requestlog, security, sparql
-from .negotiation import choice
+from .negotiation import choice, with_charset
 
 _TABLE, _GRAPH = tuple(TABLE_FORMATS), tuple(GRAPH_FORMATS)
 _STATUS = {200: "200 OK", 304: "304 Not Modified"}
@@ -118,10 +118,7 @@ class LeanSparql:
         except Exception as error:  # noqa: BLE001 - the view answers it (JobFailed: its status; else 500 + log)
             environ[sparql.FAILED] = error
             return self.flask_app(environ, start_response)
-        content_type = answer.content_type
-        if content_type.startswith("text/") and "charset" not in content_type:
-            content_type += "; charset=utf-8"
-        headers = [("Content-Type", content_type), ("Vary", "Accept"),
+        headers = [("Content-Type", with_charset(answer.content_type)), ("Vary", "Accept"),
                    *sparql.answer_headers(answer, job.row_limit, job.truncation_link)]
         record = {"query_len": len(query), "outcome": "ok", "kind": answer.kind, "rows": answer.rows,
                   "truncated": answer.truncated, "query_ms": round(answer.seconds * 1000, 2), "worker": answer.worker}

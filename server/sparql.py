@@ -15,7 +15,7 @@ from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, TABLE_FORMATS
 from nckg.worker import Answer, Job, JobFailed
 
 from .db import allowed_services, get_store, run_query
-from .negotiation import asked, choose, negotiate, not_acceptable
+from .negotiation import asked, choose, negotiate, not_acceptable, with_charset
 from .security import request_id
 
 bp = Blueprint("sparql", __name__)
@@ -159,9 +159,7 @@ def limits_url(base_url: str) -> str:
 
 
 def _response(body: bytes | str, content_type: str) -> Response:
-    if content_type.startswith("text/") and "charset" not in content_type:
-        content_type += "; charset=utf-8"
-    return Response(body, content_type=content_type, headers={"Vary": "Accept"})
+    return Response(body, content_type=with_charset(content_type), headers={"Vary": "Accept"})
 
 
 @bp.route("/openapi.yaml")

@@ -13,14 +13,14 @@ FORMATS = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "appli
            "xml": "application/sparql-results+xml"}
 
 
-def _store(store_path: Path | None):
-    """The store the questions run on: --store, else the remote one named by $NCKG_SPARQL_URL, else var/store."""
-    from .backend import open_store  # noqa: PLC0415
+def open_store(store_path: Path | None):
+    """The store a command reads: --store, else the remote one named by $NCKG_SPARQL_URL, else var/store."""
+    from .backend import open_store as open_backend  # noqa: PLC0415
 
     try:
         if store_path is not None:
-            return open_store(store_path, environ={})
-        return open_store()
+            return open_backend(store_path, environ={})
+        return open_backend()
     except OSError as error:
         raise click.ClickException(f"cannot open the store: {error}") from None
 
@@ -84,7 +84,7 @@ def run_query(query_id: str, pairs: tuple[str, ...], fmt: str, store_path: Path 
         raise click.ClickException(f"{error}; see `nckg queries list`") from None
     except catalogue.ParameterError as error:
         raise click.BadParameter(str(error), param_hint="--param") from None
-    store = _store(store_path)
+    store = open_store(store_path)
     result = store.query(query.body, substitutions=bindings)
     if fmt == "table":
         names, rows = catalogue.table(result)
@@ -99,7 +99,7 @@ def run_query(query_id: str, pairs: tuple[str, ...], fmt: str, store_path: Path 
 def check(query_ids: tuple[str, ...], store_path: Path | None) -> None:
     """Run each question's expected-answer fixture (queries/expected/<id>.yaml) against the store."""
     ids = list(query_ids) or list(_load())
-    store = _store(store_path)
+    store = open_store(store_path)
     failed = 0
     for query_id in ids:
         try:
@@ -121,7 +121,7 @@ def check(query_ids: tuple[str, ...], store_path: Path | None) -> None:
 def doc(output: Path | None, store_path: Path | None) -> None:
     """Write the catalogue document: every question with a sample of its answer from the store."""
     _load()
-    path = catalogue.write_catalogue_document(_store(store_path), output)
+    path = catalogue.write_catalogue_document(open_store(store_path), output)
     click.echo(f"wrote {path}")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import config
-from .catalogue_cli import queries
+from .catalogue_cli import open_store, queries
 from .mappings import link_counts
 
 
@@ -140,17 +140,6 @@ def stats() -> None:
 
 
 QUERY_FORMATS = ["json", "xml", "csv", "tsv", "turtle", "ntriples", "nquads"]
-
-
-def open_store(store_path: Path | None):
-    """The built store (or the remote one named by $NCKG_SPARQL_URL), or exit with a hint to build it."""
-    from .backend import open_store as open_backend
-
-    try:
-        return open_backend(None if store_path is None else store_path,
-                            **({"environ": {}} if store_path is not None else {}))
-    except (FileNotFoundError, OSError) as exc:
-        _fail(f"cannot open the store: {exc}")
 
 
 def render_table(csv_bytes: bytes) -> str:
