@@ -1,5 +1,5 @@
 """The wheel carries the graph: besides the code, build_py puts into the `nckg` package, under nckg/_data/, what an
-installation without a checkout reads at run time (see nckg.config and nckg.packaged):
+installation without a checkout reads at run time (see nckg.config and nckg.store.packaged):
 
 * queries/*.rq (and queries/federation/) and ontology/ (Turtle modules, SSSOM mappings);
 * nckg.nq.gz, the compiled dataset (every named graph, the inferred one included): the file named by

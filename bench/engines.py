@@ -29,9 +29,9 @@ import engines  # noqa: E402
 
 from bench.generate import load  # noqa: E402
 from bench.realgraph import write_real_nquads  # noqa: E402
-from nckg import catalogue  # noqa: E402
-from nckg.remote import RemoteHandle, upload  # noqa: E402
-from nckg.store import GraphStore  # noqa: E402
+from nckg.model import catalogue  # noqa: E402
+from nckg.store.remote import RemoteHandle, upload  # noqa: E402
+from nckg.store.graph import GraphStore  # noqa: E402
 
 # The catalogue questions that were slowest on the 10 k store (bench/README.md), plus the headline question.
 HEAVY = ["co2rr-product-above-fe", "structure-performance", "multi-reaction-clusters", "best-catalyst-per-product",

@@ -112,7 +112,7 @@ def in_process(store: Path, texts: list[str], requests: int) -> dict:
     from server import create_app  # noqa: PLC0415
     from server.db import get_pool  # noqa: PLC0415
 
-    from nckg.store import GraphStore  # noqa: PLC0415
+    from nckg.store.graph import GraphStore  # noqa: PLC0415
 
     bodies = [f"{texts[i % len(texts)]}\n# nonce {i}\n".encode() for i in range(requests)]
     oxi = Store.read_only(str(store))

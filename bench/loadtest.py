@@ -54,7 +54,7 @@ CRASH = "SELECT * WHERE { ?s ?p ?o " + " ".join(f"MINUS {{ ?s ?p ?o{i} }}" for i
 def build_store(directory: Path) -> tuple[Path, dict]:
     """The curated graph in a fresh store laid out like `nckg build` (a `store` symlink to a version)."""
     from bench.realgraph import real_quads
-    from nckg.store import write_store
+    from nckg.store.graph import write_store
 
     quads, info = real_quads()
     version = write_store(directory / "store-loadtest", quads)
@@ -93,7 +93,7 @@ def memory(pid: int) -> dict:
 def requests_mix(clusters: list[str]) -> dict[str, list[tuple]]:
     """kind -> [(label, method, path, body, content type, expected status)]."""
     from bench import adhoc
-    from nckg.catalogue import load_catalogue
+    from nckg.model.catalogue import load_catalogue
 
     catalogue = []
     for query in load_catalogue().values():
@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> dict:
     server = None
     try:
         store, info = build_store(directory)
-        from nckg.store import GraphStore
+        from nckg.store.graph import GraphStore
 
         graph = GraphStore.open(store)
         clusters = sorted({row["c"].value for row in graph.query(

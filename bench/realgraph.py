@@ -12,7 +12,7 @@ from pyoxigraph import RdfFormat, serialize
 def real_quads() -> tuple[list, dict]:
     """(quads, info) where info says where they came from and what was skipped."""
     from nckg import config  # noqa: PLC0415
-    from nckg.store import GraphStore  # noqa: PLC0415
+    from nckg.store.graph import GraphStore  # noqa: PLC0415
 
     started = time.perf_counter()
     built = config.store_path()
@@ -25,14 +25,16 @@ def real_quads() -> tuple[list, dict]:
 
 
 def _compiled(started: float) -> tuple[list, dict]:
-    from nckg import checks, compile, sources  # noqa: PLC0415
-    from nckg.build import ontology_quads  # noqa: PLC0415
-    from nckg.vocabulary import load_vocabulary  # noqa: PLC0415
+    from nckg.sources import checks
+    from nckg.build import compile
+    from nckg.sources import loading as sources  # noqa: PLC0415
+    from nckg.build.pipeline import ontology_quads  # noqa: PLC0415
+    from nckg.sources.vocabulary import load_vocabulary  # noqa: PLC0415
 
     quads = ontology_quads()
     info: dict = {"ontology_quads": len(quads), "skipped_files": {}}
     try:
-        from nckg.build import load_sources  # noqa: PLC0415
+        from nckg.build.pipeline import load_sources  # noqa: PLC0415
         registry = load_sources(verify_quotes=False)
         info["source"] = "ontology + all data files compiled (no inferred graph)"
     except Exception:  # noqa: BLE001 - data in flux: keep every file that loads and compiles on its own

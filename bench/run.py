@@ -59,11 +59,11 @@ INTERNAL = ("page-clusters", "page-counts", "graph_counts")  # internal aggregat
 
 
 def candidate_queries() -> tuple[dict[str, str], dict[str, str]]:
-    """The catalogue (nckg.catalogue; parameters bound to their defaults in a leading VALUES block, the text the
+    """The catalogue (nckg.model.catalogue; parameters bound to their defaults in a leading VALUES block, the text the
     published examples carry) plus the internal whole-graph aggregates: ({id: text}, {id: reason skipped})."""
     chosen, skipped = {}, {}
     try:
-        from nckg.catalogue import load_catalogue  # noqa: PLC0415
+        from nckg.model.catalogue import load_catalogue  # noqa: PLC0415
 
         for query in load_catalogue().values():
             if query.form not in ("select", "ask"):
@@ -71,7 +71,7 @@ def candidate_queries() -> tuple[dict[str, str], dict[str, str]]:
             else:
                 chosen[query.id] = query.runnable_text()
     except Exception as error:  # noqa: BLE001 - the catalogue module is being written
-        skipped["catalogue"] = f"nckg.catalogue unavailable: {error}"
+        skipped["catalogue"] = f"nckg.model.catalogue unavailable: {error}"
     for name in INTERNAL:
         path = ROOT / "queries" / f"{name}.rq"
         if path.exists():

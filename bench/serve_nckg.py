@@ -9,7 +9,7 @@ the comparison with oxigraph unfair or impossible (each can be put back with --s
 - RESULT_ROW_LIMIT=0: answers are not cut at 10,000 rows (oxigraph never cuts; both must return the same rows);
 - QUERY_TIMEOUT=150, QUERY_QUEUE_TIMEOUT=150: like `oxigraph --timeout-s 150`; with the production 10 s queue
   timeout, 8 concurrent heavy requests on 2 workers get 503 instead of an answer;
-The worker memory cap and start-up timeout keep their production "auto" values, sized on the store (nckg.backend).
+The worker memory cap and start-up timeout keep their production "auto" values, sized on the store (nckg.store.backend).
 
 Prints one JSON line when the workers are ready (port, seconds to start them, RSS of the process tree), then serves
 until terminated."""
@@ -30,7 +30,7 @@ def _warm(pool, timeout: float) -> None:
     """One job per worker at once, so that every worker opens (or copies into memory) the store before serving."""
     import threading  # noqa: PLC0415
 
-    from nckg.worker import Job  # noqa: PLC0415
+    from nckg.store.worker import Job  # noqa: PLC0415
 
     threads = [threading.Thread(target=pool.run, args=(Job(sparql="ASK { ?s ?p ?o }"),),
                                 kwargs={"timeout": timeout, "queue_timeout": timeout}) for _ in range(pool.size)]

@@ -1,4 +1,4 @@
-"""HTTP caching of query answers: ETag / If-None-Match (304), Cache-Control, and an in-memory LRU (nckg.cache).
+"""HTTP caching of query answers: ETag / If-None-Match (304), Cache-Control, and an in-memory LRU (nckg.store.cache).
 
 Applies to /sparql queries whatever their method (GET, HEAD, POST form or direct: a query is safe, and the query
 editor sends POST) and to GET /queries/<id>/results (non-HTML answers):
@@ -19,9 +19,9 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from nckg import catalogue
-from nckg.backend import handle_version
-from nckg.cache import Entry, ResultCache, cacheable, etag_for, make_key
+from nckg.model import catalogue
+from nckg.store.backend import handle_version
+from nckg.store.cache import Entry, ResultCache, cacheable, etag_for, make_key
 
 from . import sparql
 

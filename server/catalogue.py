@@ -1,7 +1,7 @@
 """The competency-question catalogue over HTTP: /queries, /queries/<id>, /queries/<id>/results and the
 machine-readable examples at /.well-known/sparql-examples (sparql-examples convention, SHACL sh:SPARQLExecutable).
 
-HTTP layer only: the catalogue (parsing, parameter validation, typed binding, running) lives in nckg.catalogue.
+HTTP layer only: the catalogue (parsing, parameter validation, typed binding, running) lives in nckg.model.catalogue.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import json
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from nckg import catalogue
-from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, TABLE_FORMATS, GraphStore, QueryError
+from nckg.model import catalogue
+from nckg.store.graph import FORMAT_NAMES, GRAPH_FORMATS, TABLE_FORMATS, GraphStore, QueryError
 
 from .db import get_store
 from .links import link_for

@@ -9,7 +9,7 @@ import os
 STORE_PATH = None  # None: nckg.config.store_path(), i.e. NCKG_STORE or <root>/var/store (symlink to the current build)
 # copy the store into memory (faster joins and scans, more RAM): "auto" (default) = in memory while the copies
 # (workers + web process) fit in half the available memory, the read-only on-disk store beyond
-# (nckg.backend.resolve_in_memory); True; or False (every process opens the on-disk store read-only). An in-memory
+# (nckg.store.backend.resolve_in_memory); True; or False (every process opens the on-disk store read-only). An in-memory
 # copy is still never written: no serving code path updates a store (updates are refused over HTTP and in workers)
 STORE_IN_MEMORY = "auto"
 HTTP_PROCESSES = 1  # web processes serving the app (set by `nckg serve` for granian): "auto" sizes copies with it
@@ -21,7 +21,7 @@ QUERY_TIMEOUT = 30.0  # seconds a query may run; then its worker is killed and r
 LEAN_SPARQL = True  # answer ordinary /sparql queries on a plain WSGI path in front of Flask (server/fastpath.py)
 QUERY_QUEUE_TIMEOUT = 10.0  # seconds a request waits for a free worker before 503 (with Retry-After)
 WORKER_MEMORY_LIMIT_MB = "auto"  # address-space cap of each worker in MiB (0: none); a query over it ends with 503.
-#   "auto": 2048 over the on-disk store; with STORE_IN_MEMORY, 2048 + 3.5 x the store's size (nckg.backend)
+#   "auto": 2048 over the on-disk store; with STORE_IN_MEMORY, 2048 + 3.5 x the store's size (nckg.store.backend)
 WORKER_NETWORK_ISOLATION = True  # workers drop network access (new network namespace) when SERVICE_ALLOWLIST is empty
 WORKER_STARTUP_TIMEOUT = "auto"  # seconds a new worker may take to start; "auto": 120, or with STORE_IN_MEMORY
 #   three times the expected copy time of the store (20 MiB/s, measured on a loaded machine), whichever is longer

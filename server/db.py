@@ -2,7 +2,7 @@
 
 - `get_store()`: the store opened read-only in the web process (trusted queries: pages, catalogue, resources),
   reopened when a build swaps the store symlink.
-- `run_query(job)`: an untrusted (ad-hoc) query, run by the pool of isolated worker processes (nckg.worker) with
+- `run_query(job)`: an untrusted (ad-hoc) query, run by the pool of isolated worker processes (nckg.store.worker) with
   the app's timeout; pools are shared by apps with the same store and settings and started on first use.
 """
 
@@ -13,10 +13,11 @@ from collections import OrderedDict
 
 from flask import Flask, abort, current_app
 
-from nckg import config, pages
-from nckg.backend import is_remote, open_handle, resolve_in_memory, worker_memory_mb, worker_startup_timeout
-from nckg.store import GraphStore, StoreHandle
-from nckg.worker import Answer, Job, WorkerPool, run_in_process
+from nckg import config
+from nckg.model import pages
+from nckg.store.backend import is_remote, open_handle, resolve_in_memory, worker_memory_mb, worker_startup_timeout
+from nckg.store.graph import GraphStore, StoreHandle
+from nckg.store.worker import Answer, Job, WorkerPool, run_in_process
 
 __all__ = ["StoreHandle", "get_store", "get_pool", "init_app", "is_remote", "run_query"]
 
@@ -26,7 +27,7 @@ MAX_POOLS = 4  # distinct (store, settings) pools kept per process; tests use se
 
 
 def init_app(app: Flask) -> None:
-    # --- backend choice: NCKG_SPARQL_URL selects a remote SPARQL store, see nckg.backend ---
+    # --- backend choice: NCKG_SPARQL_URL selects a remote SPARQL store, see nckg.store.backend ---
     path = app.config["STORE_PATH"] or config.store_path()
     # each worker and each web process hold a copy (granian: HTTP_PROCESSES web processes, each with its workers)
     copies = (max(int(app.config["QUERY_WORKERS"]), 0) + 1) * max(int(app.config.get("HTTP_PROCESSES") or 1), 1)
@@ -42,7 +43,7 @@ def get_store() -> GraphStore:
     remote store answers with an error / too slowly."""
     try:
         return current_app.extensions["nckg_store"].get()
-    except OSError as error:  # a remote store that fails says which status (nckg.remote: 502, 503, 504)
+    except OSError as error:  # a remote store that fails says which status (nckg.store.remote: 502, 503, 504)
         abort(getattr(error, "status", 503), f"The knowledge graph store is not available: {error}")
 
 
@@ -68,7 +69,7 @@ def get_pool(app: Flask | None = None) -> WorkerPool | None:
     key = (str(handle.path), handle.in_memory, size, isolate, str(memory), str(startup))
     with _POOLS_LOCK:
         pool = _POOLS.get(key)
-        if pool is None:  # "auto" settings are sized on the store as it is now (nckg.backend)
+        if pool is None:  # "auto" settings are sized on the store as it is now (nckg.store.backend)
             pool = _POOLS[key] = WorkerPool(
                 handle.path, size=size, in_memory=handle.in_memory, isolate_network=isolate,
                 memory_mb=worker_memory_mb(memory, handle.path, handle.in_memory),
@@ -82,7 +83,7 @@ def get_pool(app: Flask | None = None) -> WorkerPool | None:
 
 def warm(app: Flask, wait: float | None = None) -> None:
     """Start the query workers (waiting up to `wait` s for them when given) and compute the per-version page data
-    (landing counts, cluster table, labels: nckg.pages.warm) in a background thread, so that neither the first
+    (landing counts, cluster table, labels: nckg.model.pages.warm) in a background thread, so that neither the first
     query nor the first visitor pays for them."""
     pool = get_pool(app)
     if pool is not None:
@@ -100,7 +101,7 @@ def _warm_pages(app: Flask) -> None:
 
 
 def run_query(job: Job, app: Flask | None = None) -> Answer:
-    """Run an untrusted query job with the app's timeout; raises nckg.worker.JobFailed (and subclasses)."""
+    """Run an untrusted query job with the app's timeout; raises nckg.store.worker.JobFailed (and subclasses)."""
     app = app or current_app
     pool = get_pool(app)
     if pool is None:

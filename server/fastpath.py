@@ -30,10 +30,10 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.http import parse_etags, parse_options_header
 from werkzeug.wsgi import get_current_url
 
-from nckg.backend import handle_version
-from nckg.cache import Entry, cacheable, etag_for
-from nckg.limits import LimitExceeded, ServiceRefused, check_query
-from nckg.store import GRAPH_FORMATS, TABLE_FORMATS
+from nckg.store.backend import handle_version
+from nckg.store.cache import Entry, cacheable, etag_for
+from nckg.store.limits import LimitExceeded, ServiceRefused, check_query
+from nckg.store.graph import GRAPH_FORMATS, TABLE_FORMATS
 
 from . import caching, db, requestlog, security, sparql
 from .negotiation import choice, with_charset

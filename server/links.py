@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import current_app, url_for
 
 from nckg.namespaces import NCKG, NCKR
-from nckg.ontology_docs import term_anchor
+from nckg.model.ontology_docs import term_anchor
 
 W3ID_BASE = "https://w3id.org/nckg/"
 

@@ -12,7 +12,7 @@ from flask import abort, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from nckg.store import FORMAT_NAMES
+from nckg.store.graph import FORMAT_NAMES
 
 
 def choose(offered: Sequence[str], names: Mapping[str, Sequence[str]] = FORMAT_NAMES) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request
 
-from nckg import ontology_docs
+from nckg.model import ontology_docs
 
 bp = Blueprint("ontology", __name__)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, url_for
 from pyoxigraph import NamedNode
 
-from nckg import pages
+from nckg.model import pages
 from nckg.namespaces import NCKG, NCKR
-from nckg.store import FORMAT_NAMES, GRAPH_FORMATS
+from nckg.store.graph import FORMAT_NAMES, GRAPH_FORMATS
 
 from .db import get_store
 from .negotiation import negotiate, with_charset

@@ -20,7 +20,7 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from nckg.remote import RemoteStoreError
+from nckg.store.remote import RemoteStoreError
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 

@@ -8,11 +8,11 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import HTTPException
 
-from nckg.limits import LimitExceeded, QueryLimits, QueryTooLong, ServiceRefused, check_query
-from nckg.linked_data import serialize_triples
-from nckg.query_syntax import prefix_table
-from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, TABLE_FORMATS
-from nckg.worker import Answer, Job, JobFailed
+from nckg.store.limits import LimitExceeded, QueryLimits, QueryTooLong, ServiceRefused, check_query
+from nckg.model.linked_data import serialize_triples
+from nckg.store.query_syntax import prefix_table
+from nckg.store.graph import FORMAT_NAMES, GRAPH_FORMATS, TABLE_FORMATS
+from nckg.store.worker import Answer, Job, JobFailed
 
 from .db import allowed_services, get_store, run_query
 from .negotiation import asked, choose, negotiate, not_acceptable, with_charset

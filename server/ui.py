@@ -1,6 +1,6 @@
 """Web front end pages: landing, query editor, cluster browser, plots, downloads, VoID and DCAT.
 
-HTTP layer only: each view asks `nckg.pages` (which runs the queries in queries/*.rq through GraphStore) for a
+HTTP layer only: each view asks `nckg.model.pages` (which runs the queries in queries/*.rq through GraphStore) for a
 page model and renders it. Shared template helpers (filters, navigation, the 404 page) are registered here too.
 """
 
@@ -17,10 +17,10 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, NotFound
 
-from nckg import pages
+from nckg.model import pages
 from nckg.namespaces import PREFIXES
-from nckg.query_syntax import prefix_table
-from nckg.store import FORMAT_NAMES, GRAPH_FORMATS, query_text
+from nckg.store.query_syntax import prefix_table
+from nckg.store.graph import FORMAT_NAMES, GRAPH_FORMATS, query_text
 
 from .db import get_store
 from .links import link_for
@@ -150,7 +150,7 @@ def not_found(error: HTTPException) -> Response:
 def catalogue_examples(limit: int | None = None) -> list[dict]:
     """Example questions from the query catalogue (queries/*.rq), with a link that opens each in the editor."""
     try:
-        from nckg.catalogue import CatalogueError, load_catalogue
+        from nckg.model.catalogue import CatalogueError, load_catalogue
     except ImportError:  # the catalogue module is optional for the pages
         return []
     try:

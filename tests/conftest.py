@@ -8,7 +8,7 @@ import pytest
 
 from pyoxigraph import RdfFormat, parse
 
-from nckg.store import GraphStore, write_store
+from nckg.store.graph import GraphStore, write_store
 from realgraph import real_store_path, serving
 from server import create_app
 

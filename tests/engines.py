@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal
 
-from nckg import catalogue
+from nckg.model import catalogue
 
 START_TIMEOUT = 90.0  # seconds: Virtuoso creates its database on the first start (~5-20 s on a loaded machine)
 
@@ -247,7 +247,7 @@ def comparable_cell(term) -> str:
 
 
 def comparable_rows(result) -> list[tuple]:
-    """A query answer as sorted rows of comparable cells (nckg.catalogue.table: ASK answers become one row)."""
+    """A query answer as sorted rows of comparable cells (nckg.model.catalogue.table: ASK answers become one row)."""
     names, rows = catalogue.table(result)
     return sorted(tuple(comparable_cell(r.get(n)) for n in names) for r in rows)
 

@@ -1,6 +1,6 @@
 """The real knowledge graph for the web front-end tests (test_ui, test_resources, test_browser).
 
-Built once per test process from data/ + ontology/ into a temporary directory with `nckg.build.build` (the whole
+Built once per test process from data/ + ontology/ into a temporary directory with `nckg.build.pipeline.build` (the whole
 pipeline), so every test runs on the curated data, never on invented data. The pages' assertions name facts the review states (Table 2 potentials,
 Cu32's formula, Cu26's Faradaic efficiency ...).
 """
@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from nckg import build
+from nckg.build import pipeline as build
 
 CU32 = "https://w3id.org/nckg/resource/cluster/cu32h8-cl_2-pet_24-2minus"
 CU32_ID = "cluster/cu32h8-cl_2-pet_24-2minus"

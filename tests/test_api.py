@@ -13,10 +13,12 @@ import pytest
 import rdflib
 
 import nckg
-from nckg import catalogue, config, packaged
-from nckg.cli import main as cli_main
-from nckg.entities import AmbiguousCluster, ClusterNotFound, normalise
-from nckg.store import GraphStore, QueryError
+from nckg import config
+from nckg.model import catalogue
+from nckg.store import packaged
+from nckg.cli.main import main as cli_main
+from nckg.model.entities import AmbiguousCluster, ClusterNotFound, normalise
+from nckg.store.graph import GraphStore, QueryError
 from realgraph import CU32
 
 NCKG_PREFIX = "PREFIX nckg: <https://w3id.org/nckg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -338,7 +340,7 @@ def test_help_documents_the_entry_points():
 
 
 def test_open_a_remote_sparql_endpoint(kg, live_server):
-    """A SPARQL URL opens the remote backend (nckg.remote): the same API answers over HTTP, bindings included."""
+    """A SPARQL URL opens the remote backend (nckg.store.remote): the same API answers over HTTP, bindings included."""
     remote = nckg.open(f"{live_server}/sparql")
     assert remote.remote and remote.location.endswith("/sparql")
     assert remote.query(COPPER_ABOVE, min=40).rows == kg.query(COPPER_ABOVE, min=40).rows

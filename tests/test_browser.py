@@ -13,8 +13,8 @@ from urllib.parse import quote
 
 import pytest
 
-from nckg import pages
-from nckg.store import GraphStore
+from nckg.model import pages
+from nckg.store.graph import GraphStore
 from realgraph import CU26_ID, CU32_ID, real_store_path, serving
 
 CHROMIUM = Path("/usr/bin/chromium")

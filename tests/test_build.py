@@ -11,9 +11,10 @@ from pyoxigraph import CanonicalizationAlgorithm, Dataset, Literal, NamedNode, Q
 from rdflib import URIRef
 
 from conftest import CU32_FORMULA, build_test_store
-from nckg import build, config
-from nckg.cli import main
-from nckg.store import GraphStore, current_version
+from nckg import config
+from nckg.build import pipeline as build
+from nckg.cli.main import main
+from nckg.store.graph import GraphStore, current_version
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -141,7 +142,7 @@ def test_build_refuses_a_triple_stated_in_two_graphs():
 
 
 def test_build_stats_landing_page_and_catalogue_count_alike(store):
-    from nckg import pages
+    from nckg.model import pages
 
     registry = build.load_sources()
     page = pages.counts(store)

@@ -9,8 +9,8 @@ import pytest
 from conftest import FIXTURES, build_test_store
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
-from nckg.build import swap_in
-from nckg.cache import (
+from nckg.build.pipeline import swap_in
+from nckg.store.cache import (
     Entry,
     ResultCache,
     cacheable,

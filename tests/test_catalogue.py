@@ -16,10 +16,11 @@ import pytest
 from click.testing import CliRunner
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store, parse
 
-from nckg import catalogue, config
-from nckg.catalogue import CatalogueError, ParameterError, Parameter, parse_query
-from nckg.catalogue_cli import queries as queries_cli
-from nckg.store import GraphStore
+from nckg import config
+from nckg.model import catalogue
+from nckg.model.catalogue import CatalogueError, ParameterError, Parameter, parse_query
+from nckg.cli.queries import queries as queries_cli
+from nckg.store.graph import GraphStore
 
 from conftest import build_test_store
 

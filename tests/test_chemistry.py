@@ -10,8 +10,8 @@ import pytest
 import yaml
 from rdflib import Graph, Literal, URIRef
 
-from nckg import chemistry
-from nckg.chemistry import (check_chemical, composition_from_smiles, duplicate_inchikeys, formula_from_smiles,
+from nckg.sources import chemistry
+from nckg.sources.chemistry import (check_chemical, composition_from_smiles, duplicate_inchikeys, formula_from_smiles,
                             inchi_from_smiles, inchikey_from_smiles, parse_formula)
 
 ROOT = Path(__file__).resolve().parents[1]

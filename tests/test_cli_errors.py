@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from conftest import build_test_store
 from engines import free_port
 from fakestore import erroring_store
-from nckg import build as build_module
-from nckg.cli import main
+from nckg.build import pipeline as build_module
+from nckg.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,7 +76,7 @@ def test_unexpected_failure_is_one_line_and_debug_shows_it(monkeypatch):
     def broken(registry):
         raise RuntimeError("the section index is corrupt\nsecond line of detail")
 
-    monkeypatch.setattr("nckg.stats.by_section", broken)
+    monkeypatch.setattr("nckg.build.stats.by_section", broken)
     result = invoke("stats")
     assert_clean_failure(result, "error: the section index is corrupt (run with --debug for the traceback)")
     assert "second line" not in result.stderr

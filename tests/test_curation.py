@@ -1,7 +1,7 @@
 """Curation review: facts a chemist who knows the review checks in the curated data.
 
 Every assertion is a statement of the review (cu-nanoclusters-review.txt, doi:10.1007/s40820-024-01555-6); the
-comment names the section. Values are read from the loaded sources (`nckg.build.load_sources()`), never recomputed
+comment names the section. Values are read from the loaded sources (`nckg.build.pipeline.load_sources()`), never recomputed
 from memory.
 """
 
@@ -11,8 +11,8 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from nckg import formula
-from nckg.build import load_sources
+from nckg.sources import formula
+from nckg.build.pipeline import load_sources
 
 # ids of the clusters checked below (computed from composition, see docs/design.md "Cluster slug")
 CU8_1, CU8_2, CU8_3 = "cu8h1-cz-cs2_6-1plus", "cu8-cz-cs2_4-s-tbu_4", "cu8-etocs2_4-s-tbu_4"

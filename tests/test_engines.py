@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import BlankNode, NamedNode, Quad, Store
 
-from nckg import catalogue
-from nckg.remote import RemoteHandle, RemoteStore, UploadError, batches, upload
-from nckg.store import GraphStore
+from nckg.model import catalogue
+from nckg.store.remote import RemoteHandle, RemoteStore, UploadError, batches, upload
+from nckg.store.graph import GraphStore
 
 import engines
 
@@ -113,7 +113,7 @@ def test_sparql_update_batches_on_virtuoso(virtuoso, tmp_path):
 def test_failed_upload_restores_previous_graphs(engine_name, request, store, monkeypatch):
     """A failure injected in the middle of an upload (the 20th write request breaks) leaves the graphs and the
     version the store served before, and the error is one line."""
-    from nckg import remote as remote_module
+    from nckg.store import remote as remote_module
 
     engine = request.getfixturevalue(engine_name)
     upload(store, gsp_url=engine.gsp_url, query_url=engine.query_url)

@@ -24,10 +24,10 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from conftest import CU32_FORMULA, FIXTURES, build_test_store
-from nckg import build
-from nckg.limits import nesting_depth, service_targets
-from nckg.store import GraphStore, UpdateRefused
-from nckg.worker import Job, JobFailed, WorkerPool
+from nckg.build import pipeline as build
+from nckg.store.limits import nesting_depth, service_targets
+from nckg.store.graph import GraphStore, UpdateRefused
+from nckg.store.worker import Job, JobFailed, WorkerPool
 from server import create_app, db
 from server.production import create_server
 

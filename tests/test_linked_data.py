@@ -10,7 +10,7 @@ import re
 import pytest
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from nckg import ontology_docs
+from nckg.model import ontology_docs
 from nckg.namespaces import NCKG, NCKR, QUDT
 from realgraph import CU26_ID
 from server import create_app

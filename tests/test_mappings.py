@@ -1,4 +1,4 @@
-"""SSSOM mapping tables, the shipped external-term modules and nckg.mappings."""
+"""SSSOM mapping tables, the shipped external-term modules and nckg.sources.mappings."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from pyoxigraph import NamedNode
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from nckg import mappings
+from nckg.sources import mappings
 
 ROOT = Path(__file__).resolve().parents[1]
 IMPORTS = ROOT / "ontology" / "imports"
@@ -127,7 +127,7 @@ def test_owl_same_as_is_rejected(tmp_path):
 
 def test_chemicals_table_is_in_sync_with_the_registries():
     text = (ROOT / "ontology" / "mappings" / "chemicals.sssom.tsv").read_text(encoding="utf-8")
-    assert text == mappings.render_chemicals_table(), "run: python -m nckg.mappings --write-chemicals"
+    assert text == mappings.render_chemicals_table(), "run: python -m nckg.sources.mappings --write-chemicals"
 
 
 def test_link_counts_per_external_source():

@@ -10,7 +10,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from nckg.ontology import (
+from nckg.sources.ontology import (
     IMPORTS_DIR,
     NCKG,
     ONTOLOGY_IRI,
@@ -214,7 +214,7 @@ def test_ontology_loads_in_owlready2():
 
 
 def test_ontology_is_consistent_without_unsatisfiable_classes():
-    from nckg.reason import reason
+    from nckg.build.reason import reason
 
     result = reason(Graph())
     assert result.unsatisfiable_classes == []
@@ -222,7 +222,7 @@ def test_ontology_is_consistent_without_unsatisfiable_classes():
 
 
 def test_documentation_html_covers_classes_definitions_and_vocabularies():
-    from nckg.ontology_docs import render_html
+    from nckg.model.ontology_docs import render_html
 
     page = render_html()
     assert page.lstrip().lower().startswith("<!doctype html") or "<html" in page[:500].lower()
@@ -237,7 +237,7 @@ def test_documentation_html_covers_classes_definitions_and_vocabularies():
 @pytest.mark.parametrize("fmt, parse_as", [("turtle", "turtle"), ("ttl", "turtle"), ("xml", "xml"),
                                            ("json-ld", "json-ld"), ("nt", "nt")])
 def test_serialisations_round_trip(onto, fmt, parse_as):
-    from nckg.ontology_docs import serialise
+    from nckg.model.ontology_docs import serialise
 
     payload = serialise(fmt)
     parsed = Graph().parse(data=payload, format=parse_as)
@@ -246,7 +246,7 @@ def test_serialisations_round_trip(onto, fmt, parse_as):
 
 
 def test_turtle_is_the_commented_source():
-    from nckg.ontology_docs import serialise
+    from nckg.model.ontology_docs import serialise
 
     assert serialise("turtle") == ONTOLOGY_TTL.read_bytes()
     with pytest.raises(ValueError):
@@ -262,6 +262,6 @@ def test_turtle_is_the_commented_source():
     (None, "html"),
 ])
 def test_content_negotiation(accept, expected):
-    from nckg.ontology_docs import format_for_accept
+    from nckg.model.ontology_docs import format_for_accept
 
     assert format_for_accept(accept) == expected

@@ -11,8 +11,8 @@ from collections import Counter
 
 import pytest
 
-from nckg import catalogue
-from nckg.store import GraphStore
+from nckg.model import catalogue
+from nckg.store.graph import GraphStore
 
 CATALOGUE = catalogue.load_catalogue()
 

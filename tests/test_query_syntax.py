@@ -1,5 +1,5 @@
 """SPARQL that helps: predeclared prefixes (a query's own win) and short syntax errors naming line, column and token,
-on /sparql, in the service description and the editor, in the catalogue and the CLI (nckg.query_syntax)."""
+on /sparql, in the service description and the editor, in the catalogue and the CLI (nckg.store.query_syntax)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import pytest
 from click.testing import CliRunner
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
-from nckg.cli import main
+from nckg.cli.main import main
 from nckg.namespaces import PREFIXES
-from nckg.query_syntax import PREDECLARED, short_message
-from nckg.store import QueryError
+from nckg.store.query_syntax import PREDECLARED, short_message
+from nckg.store.graph import QueryError
 
 REQUIRED = {"rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "fabio", "bibo", "qudt", "unit", "obo", "nckg",
             "nckr"}
@@ -98,7 +98,7 @@ def test_cli_prints_the_short_message_on_one_line(store_path):
 
 
 def test_catalogue_search_text_is_bound_not_pasted(store):
-    from nckg import catalogue
+    from nckg.model import catalogue
 
     query = catalogue.load_catalogue()["find-cluster"]
     assert query.bind({"text": "Cu₂₆"})["text"] == Literal("cu26")

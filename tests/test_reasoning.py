@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Dataset, Graph, URIRef
 
-from nckg.ontology import NCKG, NCKR
-from nckg.reason import InconsistentOntologyError, as_graph, explain_inconsistency, infer, reason, reasoning_module
+from nckg.sources.ontology import NCKG, NCKR
+from nckg.build.reason import InconsistentOntologyError, as_graph, explain_inconsistency, infer, reason, reasoning_module
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 CLUSTER = NCKR + "cluster/"

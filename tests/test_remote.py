@@ -1,5 +1,5 @@
 """The remote backend: the real built graph uploaded to a real `oxigraph serve`, then queried
-through nckg.remote.RemoteStore and through the Flask app configured with SPARQL_URL, compared with the embedded
+through nckg.store.remote.RemoteStore and through the Flask app configured with SPARQL_URL, compared with the embedded
 store's answers. The oxigraph server is started and stopped here (PyPI package `oxigraph`, in the venv)."""
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ import pytest
 from click.testing import CliRunner
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, parse
 
-from nckg import catalogue
-from nckg.backend import handle_version, open_handle
-from nckg.remote import (
+from nckg.model import catalogue
+from nckg.store.backend import handle_version, open_handle
+from nckg.store.remote import (
     BUILD_GRAPH,
     RemoteHandle,
     RemoteStore,
     inline_substitutions,
     upload,
 )
-from nckg.store import GraphStore, QueryError, UpdateRefused
+from nckg.store.graph import GraphStore, QueryError, UpdateRefused
 from server import create_app
 
 import engines
@@ -178,9 +178,9 @@ def test_unreachable_remote_answers_503(store_path):
 
 def test_cli_build_target_uploads_and_versions(oxigraph_url, uploaded, store, store_path, monkeypatch):
     """`nckg build --target URL` uploads after the local build (the build itself is stubbed to the session's)."""
-    from nckg import build as build_module
-    from nckg.build import BuildReport
-    from nckg.cli import main
+    from nckg.build import pipeline as build_module
+    from nckg.build.pipeline import BuildReport
+    from nckg.cli.main import main
 
     report = BuildReport(Path(store_path), store.graph_counts(), {"clusters": 1}, 1, 0.1, {})
     monkeypatch.setattr(build_module, "build", lambda target=None: report)
@@ -197,7 +197,7 @@ def test_cli_build_target_uploads_and_versions(oxigraph_url, uploaded, store, st
 
 
 def test_cli_query_reads_the_remote_store(oxigraph_url, uploaded, store, monkeypatch):
-    from nckg.cli import main
+    from nckg.cli.main import main
 
     monkeypatch.setenv("NCKG_SPARQL_URL", oxigraph_url + "/query")
     result = CliRunner().invoke(main, ["query", COUNT_CLUSTERS, "--format", "csv"])
@@ -207,7 +207,7 @@ def test_cli_query_reads_the_remote_store(oxigraph_url, uploaded, store, monkeyp
 
 
 def test_storage_strategy_auto_follows_the_memory_budget(tmp_path):
-    from nckg.backend import IN_MEMORY_FACTOR, resolve_in_memory
+    from nckg.store.backend import IN_MEMORY_FACTOR, resolve_in_memory
 
     (tmp_path / "store").mkdir()
     (tmp_path / "store" / "data.sst").write_bytes(b"x" * 1000)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from nckg.cli import main
+from nckg.cli.main import main
 from server import create_app
 
 from engines import free_port

@@ -12,7 +12,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from conftest import build_test_store
-from nckg.store import write_store
+from nckg.store.graph import write_store
 from realgraph import CU26_ID, CU32, CU32_ID, real_store_path
 from server import create_app
 

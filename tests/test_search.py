@@ -1,4 +1,4 @@
-"""Search that finds: the search key (nckg.search), find-cluster over names, formulas, ligands, families, classes,
+"""Search that finds: the search key (nckg.model.search), find-cluster over names, formulas, ligands, families, classes,
 reactions and products, and the cluster browser's search keys and facets."""
 
 from __future__ import annotations
@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from nckg import catalogue, pages
-from nckg.search import search_key, search_words
+from nckg.model import catalogue
+from nckg.model import pages
+from nckg.model.search import search_key, search_words
 from realgraph import CU26_ID, CU32_ID
 
 

@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode
 
-from nckg import build, compile, documents
+from nckg.build import pipeline as build
+from nckg.build import compile
+from nckg.sources import documents
 from nckg.namespaces import REVIEW_DOI
-from nckg.sources import DataError
-from nckg.vocabulary import load_vocabulary
+from nckg.sources.loading import DataError
+from nckg.sources.vocabulary import load_vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
 # spelled in pieces so that this file does not match its own search

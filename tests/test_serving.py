@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, Quad
 
-from nckg import pages
-from nckg.backend import COPY_MIB_PER_SECOND, worker_memory_mb, worker_startup_timeout
+from nckg.model import pages
+from nckg.store.backend import COPY_MIB_PER_SECOND, worker_memory_mb, worker_startup_timeout
 from nckg.namespaces import NCKG, RDF
-from nckg.store import GraphStore, current_version
+from nckg.store.graph import GraphStore, current_version
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNT_CLUSTERS = f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a <{NCKG}CopperNanocluster> }}"
@@ -35,7 +35,7 @@ def _free_port() -> int:
 
 
 def _worker_pids(root: int) -> set[int]:
-    """Query worker processes (python -m nckg.worker) descending from process `root`, from /proc."""
+    """Query worker processes (python -m nckg.store.worker) descending from process `root`, from /proc."""
     parents, workers = {}, set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -45,7 +45,7 @@ def _worker_pids(root: int) -> set[int]:
             except OSError:
                 continue
             parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-            if b"nckg.worker" in argv:
+            if b"nckg.store.worker" in argv:
                 workers.add(int(entry.name))
 
     def descends(pid: int) -> bool:
@@ -161,7 +161,7 @@ def test_current_version_follows_the_symlink_swap(tmp_path):
     link.symlink_to("store-a")
     assert current_version(link) == "store-a"
     (tmp_path / "next").symlink_to("store-b")
-    os.replace(tmp_path / "next", link)  # what nckg.build does
+    os.replace(tmp_path / "next", link)  # what nckg.build.pipeline does
     assert current_version(link) == "store-b"
     (tmp_path / "hop").symlink_to(tmp_path / "store-c")  # a chain of links, absolute target
     link.unlink()
@@ -171,7 +171,7 @@ def test_current_version_follows_the_symlink_swap(tmp_path):
 
 
 def _sparse_store(directory: Path, mib: int) -> Path:
-    """A directory that looks `mib` MiB big to nckg.backend.store_bytes (a sparse file: no disk used)."""
+    """A directory that looks `mib` MiB big to nckg.store.backend.store_bytes (a sparse file: no disk used)."""
     directory.mkdir()
     with open(directory / "000001.sst", "wb") as handle:
         handle.truncate(mib * 2**20)

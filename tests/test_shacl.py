@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
 
-from nckg.ontology import NCKG, NCKR
-from nckg.shacl import validate_shapes
+from nckg.sources.ontology import NCKG, NCKR
+from nckg.build.shacl import validate_shapes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 QUDT_UNIT = URIRef("http://qudt.org/schema/qudt/unit")

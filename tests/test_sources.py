@@ -4,11 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from nckg import checks, formula, quotes, sources
-from nckg.documents import load_documents
+from nckg.sources import checks
+from nckg.sources import formula
+from nckg.sources import quotes
+from nckg.sources import loading as sources
+from nckg.sources.documents import load_documents
 from nckg.namespaces import REVIEW_DOI
-from nckg.schema import Cluster
-from nckg.vocabulary import load_vocabulary
+from nckg.sources.schema import Cluster
+from nckg.sources.vocabulary import load_vocabulary
 
 QUOTE = ("In 2020, Li et al. reported a copper hydride cluster of $[Cu_{32}(PET)_{24}H_8Cl_2](PPh_4)_{22}$ "
          "$(PET = phenylethyl thiolate)$ [[39\\]](#page-29-13).")

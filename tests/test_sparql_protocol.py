@@ -16,7 +16,7 @@ from rdflib import Literal as RdfLiteral
 from rdflib.namespace import RDF
 
 from conftest import CU32_FORMULA, CU32_GRAPH, ONTOLOGY_GRAPH, build_test_store
-from nckg.store import write_store
+from nckg.store.graph import write_store
 from server import create_app
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(default_context|ConjunctiveGraph).*:DeprecationWarning")

@@ -1,4 +1,4 @@
-"""nckg.store: opening, querying, serializing and dumping the graph store."""
+"""nckg.store.graph: opening, querying, serializing and dumping the graph store."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 from rdflib import Dataset, Graph, URIRef
 
 from conftest import CU32_FORMULA, CU32_GRAPH, FIXTURES, ONTOLOGY_GRAPH, build_test_store
-from nckg.store import GraphStore, QueryError, UpdateRefused, current_version, query_text, write_store
+from nckg.store.graph import GraphStore, QueryError, UpdateRefused, current_version, query_text, write_store
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(default_context|ConjunctiveGraph).*:DeprecationWarning")
 

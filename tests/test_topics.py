@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nckg import checks, sources
-from nckg.documents import load_documents
-from nckg.schema import Evidenced
+from nckg.sources import checks
+from nckg.sources import loading as sources
+from nckg.sources.documents import load_documents
+from nckg.sources.schema import Evidenced
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
-from nckg import pages
-from nckg.store import GraphStore
+from nckg.model import pages
+from nckg.store.graph import GraphStore
 from realgraph import CU32, CU32_ID, real_store_path
 from server import create_app
 
@@ -131,7 +131,7 @@ def test_landing_page_links_and_catalogue_examples(client):
     for href in ('href="/editor"', 'href="/clusters"', 'href="/plots"', 'href="/download"', 'href="/void"',
                  'href="/catalog"', 'href="/download/nckg.nq"'):
         assert href in html, href
-    from nckg.catalogue import load_catalogue
+    from nckg.model.catalogue import load_catalogue
     catalogue = load_catalogue()
     assert catalogue, "the catalogue has questions"
     first = next(iter(catalogue.values()))
@@ -166,7 +166,7 @@ def test_shared_link_opens_the_query(client):
 
 
 def test_catalogue_example_opens_in_the_editor(client):
-    from nckg.catalogue import load_catalogue
+    from nckg.model.catalogue import load_catalogue
     example = next(iter(load_catalogue().values()))
     config = editor_config(client, f"/editor?example={example.id}")
     assert config["query"] == example.runnable_text()
@@ -342,7 +342,7 @@ def test_404_page(client):
 
 def test_page_queries_are_internal_and_documented():
     """queries/page-*.rq and plot-*.rq carry front matter tagged internal (hidden from the catalogue)."""
-    from nckg.catalogue import parse_query
+    from nckg.model.catalogue import parse_query
     files = sorted((ROOT / "queries").glob("p*-*.rq"))
     assert len([f for f in files if f.name.startswith(("page-", "plot-"))]) >= 20
     for path in files:

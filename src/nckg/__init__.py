@@ -20,8 +20,8 @@ Quick start::
 the analysis extra: pip install 'nckg[analysis]'. See docs/python-api.md.
 """
 
-from .api import IRI, KnowledgeGraph, Result, open
-from .entities import AmbiguousCluster, Cluster, ClusterNotFound
+from nckg.api import IRI, KnowledgeGraph, Result, open
+from nckg.model.entities import AmbiguousCluster, Cluster, ClusterNotFound
 
 __version__ = "0.1.0"
 __all__ = ["open", "KnowledgeGraph", "Result", "Cluster", "IRI", "AmbiguousCluster", "ClusterNotFound"]

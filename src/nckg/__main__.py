@@ -1,5 +1,5 @@
 """`python -m nckg`: the nckg command line."""
 
-from .cli import main
+from nckg.cli.main import main
 
 main(prog_name="nckg")

@@ -1,7 +1,7 @@
 """The Python API: `nckg.open()` gives a KnowledgeGraph answering SPARQL, the question catalogue and cluster look-ups
 as plain Python values and pandas DataFrames.
 
-Every query runs through nckg.store.GraphStore (the embedded Oxigraph store, an in-memory copy of the dataset a
+Every query runs through nckg.store.graph.GraphStore (the embedded Oxigraph store, an in-memory copy of the dataset a
 wheel carries, or a remote SPARQL store); the SPARQL text lives in queries/*.rq. pandas is an optional extra
 (`pip install 'nckg[analysis]'`): only the `to_dataframe()` / DataFrame-returning calls need it.
 """
@@ -17,17 +17,20 @@ from typing import TYPE_CHECKING, Any
 from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QueryTriples, RdfFormat,
                         parse_query_results, serialize)
 
-from . import catalogue, config, packaged, pages
-from .backend import is_remote, open_handle
-from .remote import inline_substitutions
-from .namespaces import XSD
-from .store import GraphStore, QueryResult, StoreHandle
+from nckg import config
+from nckg.model import catalogue
+from nckg.store import packaged
+from nckg.model import pages
+from nckg.store.backend import is_remote, open_handle
+from nckg.store.remote import inline_substitutions
+from nckg.namespaces import XSD
+from nckg.store.graph import GraphStore, QueryResult, StoreHandle
 
 if TYPE_CHECKING:  # imported lazily: pandas and rdflib are only needed by the calls that return them
     import pandas
     import rdflib
 
-    from .entities import Cluster
+    from nckg.model.entities import Cluster
 
 Binding = NamedNode | Literal | BlankNode | str | int | float | bool | Decimal
 ANALYSIS_HINT = "pip install 'nckg[analysis]'"
@@ -190,7 +193,7 @@ class KnowledgeGraph:
         n=90)`) to RDF terms (see `to_term`; `nckg.IRI(...)` for an IRI), written by pyoxigraph into a VALUES
         block at the start of the WHERE clause (the values are never pasted in as text; a variable used only inside
         a sub-SELECT is not reached). SELECT / ASK give a Result, CONSTRUCT / DESCRIBE an rdflib Graph. Raises
-        nckg.store.QueryError for a bad query, ValueError for a binding of a variable the query does not use."""
+        nckg.store.graph.QueryError for a bad query, ValueError for a binding of a variable the query does not use."""
         for name in bindings:
             if not catalogue.mentions_variable(sparql, name):
                 raise ValueError(f"the query has no variable ?{name} to bind")
@@ -205,13 +208,13 @@ class KnowledgeGraph:
         return list(catalogue.load_catalogue().values())
 
     def question(self, query_id: str) -> catalogue.CatalogueQuery:
-        """One catalogue question by id (nckg.catalogue.UnknownQuery when there is none)."""
+        """One catalogue question by id (nckg.model.catalogue.UnknownQuery when there is none)."""
         return catalogue.get_query(query_id)
 
     def ask(self, query_id: str, **params: Any) -> Result | rdflib.Graph:
         """Answer catalogue question `query_id`, e.g. `kg.ask("co2rr-product-above-fe", min_fe=90)`. Parameters are
-        validated and bound exactly as /queries/<id>/results does (nckg.catalogue.run); a value that does not fit
-        raises nckg.catalogue.ParameterError naming the parameter."""
+        validated and bound exactly as /queries/<id>/results does (nckg.model.catalogue.run); a value that does not fit
+        raises nckg.model.catalogue.ParameterError naming the parameter."""
         return answer(catalogue.run(self.store, query_id, params))
 
     # --- Entities -------------------------------------------------------------------------------------------------
@@ -220,7 +223,7 @@ class KnowledgeGraph:
         """One row per cluster: the cluster browser's Table 1 view (formula, Cu and hydride counts, charge,
         ligands, core, geometry, configuration, free electrons, reactions, measurements, reference, source) plus
         `composition`, a dict of component -> count."""
-        from .entities import cluster_rows  # noqa: PLC0415
+        from nckg.model.entities import cluster_rows  # noqa: PLC0415
 
         rows = cluster_rows(self.store)
         return require_pandas().DataFrame.from_records(rows, columns=list(rows[0]) if rows else None)
@@ -229,14 +232,14 @@ class KnowledgeGraph:
         """One cluster by label (`"Cu32"`), alternative label, formula as typed (`"[Cu32(PET)24H8Cl2](PPh4)2"`, Unicode
         subscripts welcome), id or IRI. An ambiguous name raises entities.AmbiguousCluster listing the candidates,
         an unknown one entities.ClusterNotFound."""
-        from .entities import load_cluster, resolve_cluster  # noqa: PLC0415
+        from nckg.model.entities import load_cluster, resolve_cluster  # noqa: PLC0415
 
         return load_cluster(self.store, resolve_cluster(self.store, name))
 
     def find_clusters(self, text: str) -> list[dict[str, str]]:
         """Clusters whose label, alternative label or formula contains `text` (case- and subscript-insensitive):
         a list of {iri, id, label}."""
-        from .entities import find_clusters  # noqa: PLC0415
+        from nckg.model.entities import find_clusters  # noqa: PLC0415
 
         return find_clusters(self.store, text)
 
@@ -245,7 +248,7 @@ class KnowledgeGraph:
         """Every measurement (one row each: cluster, metric, reaction, product, value, unit, conditions, source DOI
         and quote), optionally only those of a reaction (`"CO2RR"`), a metric (`"FaradaicEfficiency"` or its label),
         a product (`"CO"`, a chemical id or label) and a cluster (any name `cluster()` takes)."""
-        from .entities import MEASUREMENT_COLUMNS, measurement_rows, resolve_cluster  # noqa: PLC0415
+        from nckg.model.entities import MEASUREMENT_COLUMNS, measurement_rows, resolve_cluster  # noqa: PLC0415
 
         iri = resolve_cluster(self.store, cluster) if cluster is not None else None
         rows = measurement_rows(self.store, iri, reaction=reaction, metric=metric, product=product)

@@ -2,7 +2,7 @@
 
 In a checkout (the repository, or `NCKG_HOME`) everything is read from the repository's folders. An installed
 wheel has no checkout: it carries `queries/`, `ontology/` and the compiled dataset as package data under
-`nckg/_data/` (see nckg.packaged), found through importlib.resources.
+`nckg/_data/` (see nckg.store.packaged), found through importlib.resources.
 """
 
 from __future__ import annotations

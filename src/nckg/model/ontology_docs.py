@@ -13,7 +13,7 @@ from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from nckg import config
-from nckg.ontology import NCKG, VOCABULARY_CLASSES, ontology_dir, ontology_graph
+from nckg.sources.ontology import NCKG, VOCABULARY_CLASSES, ontology_dir, ontology_graph
 
 # format name -> (media type, rdflib serializer); "turtle" is served as the commented source file.
 FORMATS = {

@@ -10,9 +10,10 @@ from typing import Iterator, TypeVar
 import yaml
 from pydantic import ValidationError
 
-from . import config, formula
-from .namespaces import REVIEW_DOI
-from .schema import DataFile, Record
+from nckg import config
+from nckg.sources import formula
+from nckg.namespaces import REVIEW_DOI
+from nckg.sources.schema import DataFile, Record
 
 M = TypeVar("M", bound=Record)
 DOCUMENTS_DIR = "sources"  # data/sources/: source documents and their records, not curated data files
@@ -144,7 +145,7 @@ class Registry:
     syntheses: dict = field(default_factory=dict)
     coordination_modes: dict = field(default_factory=dict)
     publications: dict = field(default_factory=dict)
-    documents: dict = field(default_factory=dict)  # source documents by DOI (nckg.documents), set by the loader
+    documents: dict = field(default_factory=dict)  # source documents by DOI (nckg.sources.documents), set by the loader
 
     @cached_property
     def ligand_records(self) -> dict:
@@ -153,7 +154,7 @@ class Registry:
 
     @cached_property
     def cluster_labels(self) -> dict[str, str]:
-        """Cluster id -> its unique display label (`nckg.formula.display_labels`)."""
+        """Cluster id -> its unique display label (`nckg.sources.formula.display_labels`)."""
         return formula.display_labels([(cl, source.data.source.ref if source.data.source else None)
                                for source, _, cl in self.records("clusters")])
 

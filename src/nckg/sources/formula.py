@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from . import quotes
-from .schema import Cluster, Ligand
+from nckg.sources import quotes
+from nckg.sources.schema import Cluster, Ligand
 
 
 def _charge_text(charge: int) -> str:

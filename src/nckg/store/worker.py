@@ -2,13 +2,13 @@
 
 pyoxigraph cannot cancel a running query, and a pathological query can overflow its native stack and kill the
 process that runs it (3000 nested `{ }` groups: SIGSEGV). Untrusted queries therefore never run in the web process:
-`WorkerPool.run` hands a `Job` to a worker process (`python -m nckg.worker`, started fresh - never forked from a
+`WorkerPool.run` hands a `Job` to a worker process (`python -m nckg.store.worker`, started fresh - never forked from a
 process holding RocksDB handles) over a pipe and waits at most `timeout` seconds. A worker that overruns is killed
 (SIGKILL: the work really stops and its CPU and memory are freed) and replaced; one that dies (segfault, out of
 memory) is replaced too. The caller gets QueryTimeout or WorkerCrashed; every other request keeps being served.
 
 Each worker
-- opens the store read-only itself and reopens it when a build swaps the store symlink (nckg.store.StoreHandle);
+- opens the store read-only itself and reopens it when a build swaps the store symlink (nckg.store.graph.StoreHandle);
 - serializes at most `row_limit` rows in the negotiated format, so only bytes cross the pipe;
 - when no SERVICE endpoint is allowed, drops its network access at start (a new, empty network namespace, where
   the kernel allows it): no query can reach any host, whatever the lexical checks miss;
@@ -40,7 +40,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-log = logging.getLogger("nckg.worker")
+log = logging.getLogger("nckg.store.worker")
 
 _HEADER = struct.Struct(">Q")
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
@@ -120,11 +120,11 @@ class PoolBusy(JobFailed):
 # --- the job runner (worker side, or in-process) ----------------------------------------------------------------
 
 def execute(handle, job: Job, *, network_isolated: bool = False) -> Answer | Failure:
-    """Run `job` on the store of `handle` (nckg.store.StoreHandle); never raises for a bad query."""
+    """Run `job` on the store of `handle` (nckg.store.graph.StoreHandle); never raises for a bad query."""
     from pyoxigraph import QueryBoolean, QueryTriples  # noqa: PLC0415
 
-    from .limits import ServiceRefused, check_services, uses_keyword  # noqa: PLC0415
-    from .store import QueryError, ServiceNotAllowed, UpdateRefused, formats_for  # noqa: PLC0415
+    from nckg.store.limits import ServiceRefused, check_services, uses_keyword  # noqa: PLC0415
+    from nckg.store.graph import QueryError, ServiceNotAllowed, UpdateRefused, formats_for  # noqa: PLC0415
 
     started = time.perf_counter()
     try:
@@ -156,7 +156,7 @@ def execute(handle, job: Job, *, network_isolated: bool = False) -> Answer | Fai
     except QueryError as error:
         return Failure("query", str(error))
     except OSError as error:
-        remote_status = getattr(error, "status", None)  # nckg.remote.RemoteStoreError: 502, 503 or 504
+        remote_status = getattr(error, "status", None)  # nckg.store.remote.RemoteStoreError: 502, 503 or 504
         if remote_status:
             kind = {502: "upstream", 503: "unavailable", 504: "timeout"}[remote_status]
             return Failure(kind, f"The knowledge graph's SPARQL store failed: {error}")
@@ -254,11 +254,11 @@ def _watch_parent(parent: int) -> None:
 
 
 def worker_main(argv: list[str] | None = None) -> None:
-    """`python -m nckg.worker --store PATH [--in-memory] [--isolate-network] [--memory-mb N]`: serve jobs on stdin."""
+    """`python -m nckg.store.worker --store PATH [--in-memory] [--isolate-network] [--memory-mb N]`: serve jobs on stdin."""
     import argparse  # noqa: PLC0415
 
     global _IN_WORKER
-    parser = argparse.ArgumentParser(prog="python -m nckg.worker")
+    parser = argparse.ArgumentParser(prog="python -m nckg.store.worker")
     parser.add_argument("--store", required=True)
     parser.add_argument("--in-memory", action="store_true")
     parser.add_argument("--isolate-network", action="store_true")
@@ -277,7 +277,7 @@ def worker_main(argv: list[str] | None = None) -> None:
     if args.memory_mb > 0:
         limit = args.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from .store import StoreHandle  # noqa: PLC0415 - after unshare(): imports may start threads
+    from nckg.store.graph import StoreHandle  # noqa: PLC0415 - after unshare(): imports may start threads
 
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
     handle = StoreHandle(args.store, args.in_memory)
@@ -402,7 +402,7 @@ class WorkerPool:
         self.store_path = str(store_path)
         self.size = size
         self.startup_timeout = startup_timeout
-        self.argv = [sys.executable, "-m", "nckg.worker", "--store", self.store_path]
+        self.argv = [sys.executable, "-m", "nckg.store.worker", "--store", self.store_path]
         if in_memory:
             self.argv.append("--in-memory")
         if isolate_network:
@@ -551,7 +551,7 @@ def run_in_process(handle, job: Job) -> Answer:
 def _child_env() -> dict[str, str]:
     """The worker's environment: this one, with this package importable even when it is not installed."""
     env = dict(os.environ)
-    src = str(Path(__file__).resolve().parents[1])
+    src = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
@@ -564,6 +564,6 @@ def _close_all() -> None:
 
 
 if __name__ == "__main__":
-    from nckg.worker import worker_main as _main  # run in the importable module, so pickled classes match
+    from nckg.store.worker import worker_main as _main  # run in the importable module, so pickled classes match
 
     _main()

@@ -2,7 +2,7 @@
 
 A key is (kind, normalised query text, dataset, representation, store version): the representation is what the
 client asked for (Accept header / `format=`), the store version the directory the store symlink points at or the
-version marker of a remote store (nckg.backend.handle_version). A rebuild swaps in a new version, so every key -
+version marker of a remote store (nckg.store.backend.handle_version). A rebuild swaps in a new version, so every key -
 and every ETag - changes with it: old entries are never hit again and age out of the LRU.
 
 ETags are computed from the key alone, so a conditional request can be answered 304 before any query runs. They
@@ -19,7 +19,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from .limits import uses_keyword
+from nckg.store.limits import uses_keyword
 
 # Comments are dropped, runs of whitespace outside strings and IRIs collapse to one space (strings keep theirs).
 _STRING = (r"""'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\""""

@@ -7,7 +7,7 @@ concept with an external OWL class and import all of its axioms, which the mappi
 (see ontology/mappings/README.md).
 
 `chemical_rows()` derives the chemicals/ligands table from data/chemicals.yaml and data/ligands.yaml;
-`python -m nckg.mappings --write-chemicals` rewrites ontology/mappings/chemicals.sssom.tsv from it.
+`python -m nckg.sources.mappings --write-chemicals` rewrites ontology/mappings/chemicals.sssom.tsv from it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 from pyoxigraph import NamedNode
 
-from . import config
+from nckg import config
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 MAPPING_PREDICATES = {f"skos:{name}" for name in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch",
@@ -169,7 +169,7 @@ CHEMICALS_HEADER = """# curie_map:
 # license: https://creativecommons.org/licenses/by/4.0/
 # creator_label: The nckg project contributors
 # subject_source: https://w3id.org/nckg/resource/
-# comment: GENERATED from data/chemicals.yaml and data/ligands.yaml by `python -m nckg.mappings --write-chemicals`;
+# comment: GENERATED from data/chemicals.yaml and data/ligands.yaml by `python -m nckg.sources.mappings --write-chemicals`;
 #   identity of structure is the criterion, so the predicate is skos:exactMatch (not owl:sameAs, which would merge
 #   the nckg resource with the external record and all its statements).
 """

@@ -22,11 +22,11 @@ import yaml
 from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Triple,
                         serialize)
 
-from . import config
-from .namespaces import NCKG, NCKR, PREFIXES, XSD
-from .query_syntax import declarations
-from .search import search_key
-from .store import GraphStore, QueryResult
+from nckg import config
+from nckg.namespaces import NCKG, NCKR, PREFIXES, XSD
+from nckg.store.query_syntax import declarations
+from nckg.model.search import search_key
+from nckg.store.graph import GraphStore, QueryResult
 
 TAGS = ("structure", "coordination", "synthesis", "performance", "comparison", "provenance", "linking")
 TYPES = ("string", "search", "integer", "decimal", "boolean", "iri", "enum", "cluster", "ligand", "chemical", "doi")
@@ -130,7 +130,7 @@ class Parameter:
         return Literal(text)
 
     def _parse_search(self, text: str) -> Literal:
-        """Search text, bound as its comparison key (nckg.search.search_key: letters and digits, lower case)."""
+        """Search text, bound as its comparison key (nckg.model.search.search_key: letters and digits, lower case)."""
         self._parse_string(text)
         key = search_key(text)
         if not key:

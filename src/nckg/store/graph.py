@@ -27,9 +27,9 @@ from pyoxigraph import (
     serialize,
 )
 
-from . import config
-from .limits import ServiceRefused, check_services, uses_keyword
-from .query_syntax import PREDECLARED, declarations, short_message
+from nckg import config
+from nckg.store.limits import ServiceRefused, check_services, uses_keyword
+from nckg.store.query_syntax import PREDECLARED, declarations, short_message
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 Format = QueryResultsFormat | RdfFormat
@@ -92,7 +92,7 @@ def _uses(sparql: str, keyword: str) -> bool:
 class QueryError(ValueError):
     """The query was rejected: a syntax error or a feature this endpoint refuses.
 
-    `message` is one line (for a syntax error: line, column and the offending token, see nckg.query_syntax);
+    `message` is one line (for a syntax error: line, column and the offending token, see nckg.store.query_syntax);
     `detail` the parser's full text, if any. str() gives both, the detail as a second paragraph."""
 
     def __init__(self, message: str, detail: str = ""):
@@ -354,7 +354,7 @@ class _LineCap:
 class StoreHandle:
     """Holds an open read-only store and reopens it when `path` (the build's symlink) resolves to a new version.
 
-    A build writes a new version directory and swaps the symlink atomically (nckg.build.swap_in); queries already
+    A build writes a new version directory and swaps the symlink atomically (nckg.build.pipeline.swap_in); queries already
     running keep the version they opened, the next one opens the new version. A failed build never swaps."""
 
     def __init__(self, path: str | Path, in_memory: bool = False):

@@ -12,7 +12,7 @@ from rdflib.namespace import SKOS
 
 from nckg import config
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = config.project_root()
 ONTOLOGY_TTL = REPO_ROOT / "ontology" / "nckg.ttl"  # repository defaults (tests); code uses ontology_dir()
 IMPORTS_DIR = REPO_ROOT / "ontology" / "imports"
 

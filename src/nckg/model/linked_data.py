@@ -8,8 +8,8 @@ import re
 
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, serialize
 
-from .namespaces import NCKR, PREFIXES, RDF
-from .store import GRAPH_FORMATS
+from nckg.namespaces import NCKR, PREFIXES, RDF
+from nckg.store.graph import GRAPH_FORMATS
 
 EXTRA_PREFIXES = {"dcat": "http://www.w3.org/ns/dcat#", "void": "http://rdfs.org/ns/void#",
                   "foaf": "http://xmlns.com/foaf/0.1/", "sd": "http://www.w3.org/ns/sparql-service-description#",

@@ -1,8 +1,8 @@
 """Choice of the graph backend, in one place: the embedded Oxigraph store (var/store) or a remote SPARQL 1.1 store.
 
-`NCKG_SPARQL_URL` (the query endpoint) selects the remote store (nckg.remote); `NCKG_SPARQL_UPDATE_URL` and
+`NCKG_SPARQL_URL` (the query endpoint) selects the remote store (nckg.store.remote); `NCKG_SPARQL_UPDATE_URL` and
 `NCKG_GSP_URL` (Graph Store Protocol) are where `nckg build --target` and upload() may write. Without it the
-embedded store at `NCKG_STORE` / var/store is used (nckg.store.StoreHandle).
+embedded store at `NCKG_STORE` / var/store is used (nckg.store.graph.StoreHandle).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import config
-from .remote import RemoteHandle
-from .store import GraphStore, StoreHandle, current_version
+from nckg import config
+from nckg.store.remote import RemoteHandle
+from nckg.store.graph import GraphStore, StoreHandle, current_version
 
 Handle = StoreHandle | RemoteHandle
 

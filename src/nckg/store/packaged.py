@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, parse
 
-from . import config
-from .store import GraphStore, write_store
+from nckg import config
+from nckg.store.graph import GraphStore, write_store
 
 DATASET_NAME = "nckg.nq.gz"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .compile import EMITTERS
-from .sources import Registry
+from nckg.build.compile import EMITTERS
+from nckg.sources.loading import Registry
 
 
 def _section_key(section: str) -> tuple:

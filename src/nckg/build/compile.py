@@ -7,12 +7,13 @@ import json
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from . import formula, quotes
-from .namespaces import (BIBO, DCTERMS, FABIO, OBO, PROV, PUBCHEM, QUDT, RDF, RDFS, REVIEW_DOI, SKOS, WD, XSD,
+from nckg.sources import formula
+from nckg.sources import quotes
+from nckg.namespaces import (BIBO, DCTERMS, FABIO, OBO, PROV, PUBCHEM, QUDT, RDF, RDFS, REVIEW_DOI, SKOS, WD, XSD,
                          doi_iri, resource, source_graph, term)
-from .schema import Cluster, Evidenced
-from .sources import Registry, SourceFile
-from .vocabulary import Vocabulary
+from nckg.sources.schema import Cluster, Evidenced
+from nckg.sources.loading import Registry, SourceFile
+from nckg.sources.vocabulary import Vocabulary
 
 TYPE = NamedNode(RDF + "type")
 LABEL = NamedNode(RDFS + "label")

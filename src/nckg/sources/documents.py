@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from . import config, quotes
-from .schema import DocumentRecord
-from .sources import DOCUMENTS_DIR, DataError, SourceError, line_of, parse_yaml
+from nckg import config
+from nckg.sources import quotes
+from nckg.sources.schema import DocumentRecord
+from nckg.sources.loading import DOCUMENTS_DIR, DataError, SourceError, line_of, parse_yaml
 
 
 @dataclass(frozen=True)

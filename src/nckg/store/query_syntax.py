@@ -11,7 +11,7 @@ import re
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from .namespaces import PREFIXES, XSD
+from nckg.namespaces import PREFIXES, XSD
 
 # prefix -> namespace IRI every query may use without declaring it (namespaces.PREFIXES: the project's table)
 PREDECLARED: dict[str, str] = dict(PREFIXES)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from . import formula, quotes
-from .documents import SourceDocument, load_documents
-from .namespaces import REVIEW_DOI
-from .schema import Evidenced
-from .sources import Registry, SourceError, SourceFile
-from .vocabulary import Vocabulary
+from nckg.sources import formula
+from nckg.sources import quotes
+from nckg.sources.documents import SourceDocument, load_documents
+from nckg.namespaces import REVIEW_DOI
+from nckg.sources.schema import Evidenced
+from nckg.sources.loading import Registry, SourceError, SourceFile
+from nckg.sources.vocabulary import Vocabulary
 
 # numeric fields that are curation conventions or external identifiers, not numbers read from the text
 NOT_FROM_TEXT = {"electrons_withdrawn", "pubchem_cid"}

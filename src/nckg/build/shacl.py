@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rdflib import RDF, Dataset, Graph
 from rdflib.namespace import SH
 
-from nckg.ontology import full_ontology_graph, shapes_graph
+from nckg.sources.ontology import full_ontology_graph, shapes_graph
 
 
 @dataclass(frozen=True)

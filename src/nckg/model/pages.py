@@ -17,11 +17,11 @@ from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, RdfFormat, Triple, serialize
 
-from .namespaces import BIBO, DCTERMS, GRAPH, NCKG, NCKR, OWL, PREFIXES, RDF, RDFS, REVIEW_DOI, SKOS, XSD
-from .linked_data import serialize_triples
-from .remote import UNVERSIONED
-from .search import search_key
-from .store import GraphStore, query_text
+from nckg.namespaces import BIBO, DCTERMS, GRAPH, NCKG, NCKR, OWL, PREFIXES, RDF, RDFS, REVIEW_DOI, SKOS, XSD
+from nckg.model.linked_data import serialize_triples
+from nckg.store.remote import UNVERSIONED
+from nckg.model.search import search_key
+from nckg.store.graph import GraphStore, query_text
 
 INFERRED_GRAPH = GRAPH + "inferred"
 DATASET_IRI = "https://w3id.org/nckg/dataset"

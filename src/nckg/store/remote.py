@@ -21,7 +21,7 @@ Differences from the embedded store, by necessity:
 the query URL it saves the nckg graphs first and restores them if the upload fails (see upload()); finally the
 build's version is written into `BUILD_GRAPH` (`<BUILD_GRAPH> owl:versionInfo "..."`).
 `RemoteHandle.get()` reads that version (at most every `version_ttl` seconds), so caches keyed on the store version
-(nckg.cache) are invalidated by an upload exactly as by a local store swap. A failing store raises RemoteStoreError
+(nckg.store.cache) are invalidated by an upload exactly as by a local store swap. A failing store raises RemoteStoreError
 (HTTP 502 for the server's clients), RemoteStoreUnreachable (503) or RemoteStoreTimeout (504).
 """
 
@@ -56,10 +56,10 @@ from pyoxigraph import (
     serialize,
 )
 
-from .limits import OPAQUE, ServiceRefused, check_services
-from .namespaces import GRAPH, OWL
-from .query_syntax import prologue
-from .store import (
+from nckg.store.limits import OPAQUE, ServiceRefused, check_services
+from nckg.namespaces import GRAPH, OWL
+from nckg.store.query_syntax import prologue
+from nckg.store.graph import (
     GraphStore,
     QueryError,
     QueryResult,

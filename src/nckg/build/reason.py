@@ -27,7 +27,7 @@ from functools import lru_cache
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from nckg.ontology import NCKG, NCKR, full_ontology_graph, ontology_dir
+from nckg.sources.ontology import NCKG, NCKR, full_ontology_graph, ontology_dir
 
 Triple = tuple[str, str, str]
 

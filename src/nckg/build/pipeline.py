@@ -12,10 +12,17 @@ from pathlib import Path
 import rdflib
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
-from . import checks, compile, config, mappings, reason, shacl, sources, store
-from .documents import load_documents
-from .namespaces import IMPORTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from .vocabulary import load_vocabulary, ontology_files
+from nckg import config
+from nckg.sources import checks
+from nckg.build import compile
+from nckg.sources import mappings
+from nckg.build import reason
+from nckg.build import shacl
+from nckg.sources import loading as sources
+from nckg.store import graph as store
+from nckg.sources.documents import load_documents
+from nckg.namespaces import IMPORTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from nckg.sources.vocabulary import load_vocabulary, ontology_files
 
 
 class BuildError(Exception):

@@ -1,6 +1,6 @@
 """Clusters and measurements as Python objects for the API (nckg.api): name look-up, the Cluster object, table rows.
 
-Built on the page models of nckg.pages (the same queries as the web pages: page-cluster*.rq, page-clusters.rq)
+Built on the page models of nckg.model.pages (the same queries as the web pages: page-cluster*.rq, page-clusters.rq)
 plus api-cluster-names.rq for the name look-up; no SPARQL here.
 """
 
@@ -10,9 +10,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import pages
-from .namespaces import NCKG, NCKR
-from .store import GraphStore
+from nckg.model import pages
+from nckg.namespaces import NCKG, NCKR
+from nckg.store.graph import GraphStore
 
 if TYPE_CHECKING:
     import pandas
@@ -252,14 +252,14 @@ class Cluster:
     @property
     def measurements(self) -> pandas.DataFrame:
         """Every measurement on the cluster: value, unit, metric, reaction, product, conditions, source DOI, quote."""
-        from .api import require_pandas  # noqa: PLC0415
+        from nckg.api import require_pandas  # noqa: PLC0415
 
         return require_pandas().DataFrame.from_records(list(self.measurement_rows), columns=MEASUREMENT_COLUMNS)
 
     @property
     def evidence(self) -> pandas.DataFrame:
         """Every quote behind the cluster and the records about it: record, quote, section, source DOI."""
-        from .api import require_pandas  # noqa: PLC0415
+        from nckg.api import require_pandas  # noqa: PLC0415
 
         return require_pandas().DataFrame.from_records(list(self.evidence_rows), columns=EVIDENCE_COLUMNS)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from . import config
+from nckg import config
 
 NCKG = Namespace("https://w3id.org/nckg/ontology#")
 NCKR = "https://w3id.org/nckg/resource/"

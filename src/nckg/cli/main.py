@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from . import config
-from .catalogue_cli import open_store, queries
-from .mappings import link_counts
+from nckg import config
+from nckg.cli.queries import open_store, queries
+from nckg.sources.mappings import link_counts
 
 
 def _store_option(f):
@@ -61,8 +61,8 @@ def main(debug: bool) -> None:
 def build(store_path: Path | None, target: str | None = None, target_protocol: str = "gsp",
           target_query: str | None = None) -> None:
     """Compile ontology/ + data/ into a fresh Oxigraph store, swapped in only on success."""
-    from .build import BuildError, build as run_build
-    from .sources import DataError
+    from nckg.build.pipeline import BuildError, build as run_build
+    from nckg.sources.loading import DataError
 
     try:
         report = run_build(store_path)
@@ -83,11 +83,11 @@ def build(store_path: Path | None, target: str | None = None, target_protocol: s
 
 
 def _upload(store_path: Path, target: str, protocol: str, query_url: str | None) -> None:
-    """Copy the freshly built store to a remote SPARQL store (nckg.remote.upload)."""
+    """Copy the freshly built store to a remote SPARQL store (nckg.store.remote.upload)."""
     import os
 
-    from .remote import RemoteStoreError, upload
-    from .store import GraphStore
+    from nckg.store.remote import RemoteStoreError, upload
+    from nckg.store.graph import GraphStore
 
     store = GraphStore.open(store_path)
     try:
@@ -102,8 +102,8 @@ def _upload(store_path: Path, target: str, protocol: str, query_url: str | None)
 
 def _checked_sources():
     """The checked data sources, or exit listing every problem with file and line."""
-    from .build import load_sources
-    from .sources import DataError
+    from nckg.build.pipeline import load_sources
+    from nckg.sources.loading import DataError
 
     try:
         return load_sources()
@@ -114,9 +114,9 @@ def _checked_sources():
 @main.command()
 def validate() -> None:
     """Check the data sources (schema, references, vocabulary, quotes, SHACL) without building."""
-    from .build import BuildError, check_shapes, rdflib_graph
-    from .compile import compile_all
-    from .vocabulary import load_vocabulary
+    from nckg.build.pipeline import BuildError, check_shapes, rdflib_graph
+    from nckg.build.compile import compile_all
+    from nckg.sources.vocabulary import load_vocabulary
 
     registry = _checked_sources()
     try:
@@ -129,8 +129,8 @@ def validate() -> None:
 @main.command()
 def stats() -> None:
     """Coverage of the curated data: records per kind and per review section, quotes verified."""
-    from .build import coverage, quote_count
-    from .stats import by_section
+    from nckg.build.pipeline import coverage, quote_count
+    from nckg.build.stats import by_section
 
     registry = _checked_sources()
     click.echo("records: " + ", ".join(f"{k} {v}" for k, v in coverage(registry).items()))
@@ -160,7 +160,7 @@ def emit_result(result, fmt: str) -> None:
     """Write a query result to stdout in a CLI format name (table renders SELECT results as text)."""
     from pyoxigraph import QueryBoolean, QueryTriples
 
-    from .store import GraphStore, format_media_types
+    from nckg.store.graph import GraphStore, format_media_types
 
     if fmt == "table":
         if isinstance(result, QueryBoolean):
@@ -186,7 +186,7 @@ def emit_result(result, fmt: str) -> None:
 @_store_option
 def query(sparql: str | None, query_file, fmt: str, store_path: Path | None) -> None:
     """Run a SPARQL query (argument or --file) against the built graph."""
-    from .store import QueryError
+    from nckg.store.graph import QueryError
 
     if bool(sparql) == bool(query_file):
         _fail("give the query either as an argument or with --file")
@@ -210,7 +210,7 @@ def export(fmt: str, output: Path | None, store_path: Path | None) -> None:
     """Dump the whole dataset. N-Quads and TriG keep the named graphs; Turtle and N-Triples hold their union."""
     from pyoxigraph import RdfFormat
 
-    from .store import format_media_types
+    from nckg.store.graph import format_media_types
 
     store = open_store(store_path)
     if fmt in ("nquads", "trig"):
@@ -258,7 +258,7 @@ def serve(host: str, port: int, threads: int, http_server: str, workers: int | N
 def _packaged_store(missing: Path) -> Path | None:
     """Outside a checkout, an on-disk store made once from the dataset the installed wheel carries (in the user's
     cache folder); None in a checkout or when the installation carries no dataset."""
-    from . import packaged
+    from nckg.store import packaged
 
     dataset = packaged.dataset_path()
     if config.in_checkout() or dataset is None:

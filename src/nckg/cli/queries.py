@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import catalogue
+from nckg.model import catalogue
 
 FORMATS = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/sparql-results+json",
            "xml": "application/sparql-results+xml"}
@@ -15,7 +15,7 @@ FORMATS = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "appli
 
 def open_store(store_path: Path | None):
     """The store a command reads: --store, else the remote one named by $NCKG_SPARQL_URL, else var/store."""
-    from .backend import open_store as open_backend  # noqa: PLC0415
+    from nckg.store.backend import open_store as open_backend  # noqa: PLC0415
 
     try:
         if store_path is not None:

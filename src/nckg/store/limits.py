@@ -2,7 +2,7 @@
 
 pyoxigraph's parser and evaluator recurse: a query of ~3000 nested `{ }` groups overflows the native stack and kills
 the whole process (SIGSEGV); nested blank-node property lists (`[ ?p [ ?p ... ] ]`) take exponential planning time.
-The checks here reject such text with a clear message in microseconds; the worker pool (nckg.worker) remains the
+The checks here reject such text with a clear message in microseconds; the worker pool (nckg.store.worker) remains the
 catch-all for whatever passes them. SERVICE is refused unless its endpoint is on an explicit allowlist (none by
 default), which closes server-side request forgery through federated queries.
 """

@@ -1,0 +1,1 @@
+"""The domain model every face reads: terms and labels, records, pages, plots, the catalogue and search."""
