@@ -9,6 +9,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from nckg.sources import formula
 from nckg.sources import quotes
+from nckg.sources import reading
 from nckg.namespaces import (BIBO, DCTERMS, FABIO, OBO, PROV, PUBCHEM, QUDT, RDF, RDFS, REVIEW_DOI, SKOS, WD, XSD,
                          doi_iri, resource, source_graph, term)
 from nckg.sources.schema import Cluster, Evidenced
@@ -58,6 +59,7 @@ class Emitter:
         self.source, self.registry, self.vocabulary = source, registry, vocabulary
         self.graph = source_graph(source.doi)
         self.quads: list[Quad] = []
+        self.words = reading.ligature_words(document.text() for document in registry.documents.values())
 
     def add(self, s, p: str, o) -> None:
         """Add (s, nckg:p or full IRI, o); None objects are skipped, Python values become literals."""
@@ -79,6 +81,7 @@ class Emitter:
             self.add(node, "hasEvidence", ev)
             self.add(ev, TYPE.value, term("Evidence"))
             self.add(ev, "quote", text)
+            self.add(ev, "readingText", reading.reading_text(text, self.words))
             self.add(ev, "reviewSection", item.section)
             self.add(ev, PROV + "wasQuotedFrom", doi_iri(item.quoted_from or REVIEW_DOI))
             if self.source.data.source:
