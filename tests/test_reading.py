@@ -34,6 +34,7 @@ WORDS = frozenset({"first", "difference", "defined", "find", "effect"})
     ("the pseudo-frst-order", "the pseudo-first-order"),
     ("reducing agent of N a BH ₄ with", "reducing agent of NaBH₄ with"),
     ("into $[Fe(CN)₆]$ ⁴⁻ very", "into [Fe(CN)₆]⁴⁻ very"),
+    ("($Cu₈$ -2 and $Cu₈$ -3) and $H_2$ -production", "(Cu₈-2 and Cu₈-3) and H₂ -production"),
     ("**116**, 10 *via* a *COOH intermediate", "116, 10 via a *COOH intermediate"),
     ("<https://doi.org/10.1016/j.surfn.2022.102555>", "https://doi.org/10.1016/j.surfn.2022.102555"),
     ("[10.1016/j.surfn.2022](https://doi.org/10.1016/j.surfn.2022)", "10.1016/j.surfn.2022"),
@@ -81,3 +82,19 @@ def test_every_quote_of_the_real_graph(store):
     changed = [s for s in pairs if _letters(pairs[s], True) != _letters(texts[s], False)]
     assert changed == []
     assert sum(pairs[s] != texts[s] for s in pairs) > 300  # the rules do apply to the real quotes
+
+
+CU32H20 = "/resource/cluster/cu32h20-dtp_12"
+
+
+def test_pages_show_the_reading_text_with_the_verbatim_a_click_away(client):
+    page = client.get(CU32H20).get_data(as_text=True)
+    assert "nanocluster of Cu₃₂H₂₀L₁₂ (L is a dithiophosphate ligand), which offered" in page
+    assert '<details class="verbatim">' in page and "nanocluster of $Cu_{32}H_{20}L_{12}$" in page
+
+
+def test_api_rows_carry_reading_and_verbatim_quotes(store):
+    from nckg.model.entities import load_cluster  # noqa: PLC0415
+    rows = load_cluster(store, "https://w3id.org/nckg/resource" + CU32H20.removeprefix("/resource")).evidence_rows
+    row = next(r for r in rows if "dithiophosphate" in r["quote"])
+    assert "Cu₃₂H₂₀L₁₂" in row["quote"] and "$Cu_{32}H_{20}L_{12}$" in row["quote_verbatim"]

@@ -118,8 +118,8 @@ def _text(term: pages.Term | None) -> str | None:
 MEASUREMENT_COLUMNS = (
     "cluster", "cluster_label", "measurement", "role", "reaction", "metric", "product", "value", "value_min",
     "value_max", "value_text", "unit", "qualifier", "method", "potential_v_rhe", "potential_v", "overpotential",
-    "electrolyte", "light", "support", "temperature", "conditions", "source_doi", "quote")
-EVIDENCE_COLUMNS = ("record", "quote", "section", "source_doi")
+    "electrolyte", "light", "support", "temperature", "conditions", "source_doi", "quote", "quote_verbatim")
+EVIDENCE_COLUMNS = ("record", "quote", "quote_verbatim", "section", "source_doi")
 
 
 def _py(term: pages.Term | None) -> Any:
@@ -142,7 +142,8 @@ def _measurement_row(record: dict[str, Any]) -> dict[str, Any]:
         "light": _text(record["light"]), "support": _text(record["support"]),
         "temperature": _text(record["temperature"]), "conditions": _text(record["conditionText"]),
         "source_doi": doi.removeprefix("https://doi.org/") if doi else None,
-        "quote": " … ".join(q.quote for q in quotes) or None,
+        "quote": " … ".join(q.quote for q in quotes) or None,  # reading text; the verbatim one beside it
+        "quote_verbatim": " … ".join(q.verbatim for q in quotes) or None,
     }
 
 
@@ -292,7 +293,8 @@ def load_cluster(store: GraphStore, iri: str) -> Cluster:
         yields={item.text: percent for item, percent in s.yields}, conditions=tuple(s.conditions),
         quotes=tuple(q.quote for q in s.quotes)) for s in page.syntheses)
     evidence = pages.evidence_by_record(store, iri)
-    evidence_rows = tuple({"record": record, "quote": q.quote, "section": q.section or None,
+    evidence_rows = tuple({"record": record, "quote": q.quote, "quote_verbatim": q.verbatim,
+                           "section": q.section or None,
                            "source_doi": q.primary_source.value.removeprefix("https://doi.org/")
                            if q.primary_source is not None else None}
                           for record, quotes in evidence.items() for q in quotes)

@@ -318,7 +318,8 @@ def cluster_facets(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
 
 @dataclass
 class Quote:
-    """A verbatim quote from the review supporting a record."""
+    """A quote from the review supporting a record: `quote` is its reading text (nckg:readingText, the verbatim
+    text where the graph has none), `verbatim` the exact text the quote check verifies (nckg:quote)."""
 
     evidence: Term
     quote: str
@@ -326,10 +327,12 @@ class Quote:
     primary_source: Term | None = None
     quoted_from: Term | None = None
     about: Term | None = None
+    verbatim: str = ""
 
 
 def _quote(row: dict, about: str = "about") -> Quote:
-    return Quote(evidence=row["evidence"], quote=row["quote"].value,
+    return Quote(evidence=row["evidence"], quote=(row.get("readingText") or row["quote"]).value,
+                 verbatim=row["quote"].value,
                  section=row["section"].value if row.get("section") else "",
                  primary_source=row.get("primarySource"), quoted_from=row.get("quotedFrom"), about=row.get(about))
 

@@ -11,8 +11,8 @@ ligatures ("frst", "diference") and stray spaces ("N a BH ₄"). `reading_text` 
    parentheses (`FE_{CO}` → `FE(CO)`);
 4. ligatures: a word missing its "fi", "ff" or "fl" is repaired only when the repaired word is in the word list
    (`ligature_words`: the spellings the source texts themselves print, plus `ligature_words.txt`);
-5. spacing: no space before a sub/superscript (`BH ₄` → `BH₄`) or around `≡`, a formula split letter by letter
-   (`N a BH₄`) joined, runs of spaces collapsed.
+5. spacing: no space before a sub/superscript (`BH ₄` → `BH₄`), around `≡` or inside a label (`Cu₈ -2` → `Cu₈-2`),
+   a formula split letter by letter (`N a BH₄`) joined, runs of spaces collapsed.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ _TEXT_GAP = re.compile(r"(?:(?<=[}A-Za-z)])|(?<=_\d))\s+(?=\\(?:text|mathrm)\{[A
 _SCRIPT_CHARS = "".join(sorted(set(SUBSCRIPTS.values()) | set(SUPERSCRIPTS.values()) - {"•", "*"}))
 _SPACE_BEFORE_SCRIPT = re.compile(rf"(?<=[A-Za-z0-9)\]])\s+(?=[{_SCRIPT_CHARS}])")
 _AROUND_BOND = re.compile(r"\s*≡\s*")
+_LABEL_GAP = re.compile(r"(?<=[₀-₉]) (?=-\d\b)")  # "$Cu₈$ -2" → "Cu₈-2"
 _SPLIT_FORMULA = re.compile(r"(?<![\w.])([A-Z]) ([a-z]) (?=[A-Z][A-Za-z]*[₀-₉])")
 _WORD = re.compile(r"(?<![\w./])[A-Za-z]{3,}(?![\w/]|\.\w)")
 _SPACES = re.compile(r"\s+")
@@ -75,6 +76,7 @@ def _prose(text: str, vocabulary: frozenset[str]) -> str:
     text = _WORD.sub(lambda m: repaired(m.group(0), vocabulary), text)
     text = _SPACE_BEFORE_SCRIPT.sub("", text)
     text = _AROUND_BOND.sub("≡", text)
+    text = _LABEL_GAP.sub("", text)
     return _SPLIT_FORMULA.sub(r"\1\2", text)
 
 
