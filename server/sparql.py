@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.exceptions import HTTPException
 
@@ -78,12 +78,27 @@ def endpoint() -> Response:
             abort(403, READ_ONLY)
         if error.kind == "internal":
             current_app.logger.error("query job failed: %s", error.message)
+        if error.detail:
+            return syntax_error(error)
         abort(STATUS.get(error.kind, 500), error.message)
     g.nckg_query.update(outcome="ok", kind=answer.kind, rows=answer.rows, truncated=answer.truncated,
                         query_ms=round(answer.seconds * 1000, 2), worker=answer.worker)
     response = _response(answer.body, answer.content_type)
     response.headers.extend(answer_headers(answer, job.row_limit, job.truncation_link))
     return response
+
+
+def syntax_error(error: JobFailed) -> Response:
+    """400 for a query the parser rejected: one line naming one position and a hint; the parser's full text only on
+    request (`verbose=1`: as a second paragraph; JSON, when the client prefers it: the `detail` field)."""
+    if choose(["text/plain", "application/json"]) == "application/json":
+        response = jsonify({"error": error.message, "line": error.line, "column": error.column,
+                            "detail": error.detail})
+        response.status_code = 400
+        return response
+    verbose = request.values.get("verbose", "").lower() in ("1", "true", "yes")
+    text = f"400 Bad Request: {error.message}\n" + (f"\nParser message: {error.detail}\n" if verbose else "")
+    return Response(text, status=400, content_type="text/plain; charset=utf-8")
 
 
 def make_job(config, query: str, params, base_url: str, table: str | None, graph: str | None, asked_for: str,

@@ -286,7 +286,12 @@ def test_editor_styles_a_failed_query_as_an_error(page):
     assert status.inner_text() == "The query failed; see the message below."
     assert "error" in status.get_attribute("class")
     assert status.evaluate("e => getComputedStyle(e).color") == "rgb(164, 22, 26)"  # --bad, not --good
-    assert "unknown prefix 'foo:'" in page.locator(".yasr").inner_text()
+    message = page.locator(".yasr .query-error-message")
+    assert message.inner_text().startswith("unknown prefix 'foo:' at line 1, column 21 — declare it")
+    detail = page.locator(".yasr details.query-error-detail")
+    assert not detail.locator("pre").is_visible()  # the parser's text is one click away
+    detail.locator("summary").click()
+    assert "Prefix not found" in detail.locator("pre").inner_text()
     page.errors.clear()  # the failed request is logged by the browser console as an error (by design)
     finish(page, "editor-error")
 

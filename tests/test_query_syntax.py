@@ -34,18 +34,30 @@ def test_a_querys_own_prefix_declaration_wins(store):
 
 
 @pytest.mark.parametrize("query, message", [
-    (UNKNOWN_PREFIX, "unknown prefix 'foo:' at line 2, column 6"),
+    (UNKNOWN_PREFIX, "unknown prefix 'foo:' at line 2, column 6 — declare it with PREFIX foo: <…> or use one of nckg,"),
+    ("SELECT * WHERE {\n ?s rdsf:label ?o }", "unknown prefix 'rdsf:' at line 2, column 5 — did you mean rdfs:?"),
     ("SELECT * WHERE {\n ?s ?p ?o \n FILTER(}", "syntax error at line 3, column 9 near '}'"),
     ("SELECT ?x WHERE {\n  ?x <http://a b> ?o }", "syntax error at line 2, column 17 near '>'"),
+    ("SELEC ?x WHERE { ?x ?p ?o }", "syntax error at line 1, column 1 near 'SELEC' — did you mean SELECT?"),
+    ("SELECT ?x WHERE { ?x ?p ?o }\nORDER BY ?x LIMT 3", "syntax error at line 2, column 13 near 'LIMT' — did you mean LIMIT?"),
+    ("SELECT ?x WHERE { ?x ?p ?o # OPTINAL\n FILTR(?x) }", "syntax error at line 2, column 2 near 'FILTR' — did you mean FILTER?"),
 ])
-def test_short_messages_name_line_column_and_token(store, query, message):
+def test_short_messages_name_one_position_and_a_hint(store, query, message):
     with pytest.raises(QueryError) as caught:
         store.query(query)
     error = caught.value
     assert error.message.startswith(message)
-    assert "\n" not in error.message and len(error.message) < 120
-    assert error.detail.startswith("error at ")  # the parser's full text stays available
+    assert "\n" not in error.message and len(error.message) <= 200
+    # one position: the detail (the parser's full text) is restated at the message's line and column
+    assert error.detail.startswith(f"error at {error.line}:{error.column}:")
+    assert f"line {error.line}, column {error.column}" in error.message
     assert str(error) == f"{error.message}\n\nParser message: {error.detail}"
+
+
+def test_a_correct_keyword_gets_no_hint(store):
+    with pytest.raises(QueryError) as caught:
+        store.query("SELECT ?x WHERE { ?x ?p ?o } LIMIT")
+    assert "did you mean" not in caught.value.message
 
 
 def test_short_message_without_a_position_keeps_the_first_line():
@@ -55,9 +67,19 @@ def test_short_message_without_a_position_keeps_the_first_line():
 def test_sparql_endpoint_answers_400_with_the_short_message(client):
     response = client.get("/sparql", query_string={"query": UNKNOWN_PREFIX})
     assert response.status_code == 400 and response.mimetype == "text/plain"
+    text = response.get_data(as_text=True)
+    assert text.startswith("400 Bad Request: unknown prefix 'foo:' at line 2, column 6 — declare it with PREFIX")
+    assert text.count("\n") == 1 and len(text) < 230 and "Prefix not found" not in text  # no parser dump
+
+
+def test_the_parser_text_comes_on_request(client):
+    response = client.get("/sparql", query_string={"query": UNKNOWN_PREFIX, "verbose": "1"})
     first, _, rest = response.get_data(as_text=True).partition("\n\n")
-    assert first == "400 Bad Request: unknown prefix 'foo:' at line 2, column 6"
-    assert rest.startswith("Parser message: error at 2:13") and "Prefix not found" in rest
+    assert first.startswith("400 Bad Request: unknown prefix 'foo:' at line 2, column 6")
+    assert rest.startswith("Parser message: error at 2:6:") and "Prefix not found" in rest
+    response = client.get("/sparql", query_string={"query": UNKNOWN_PREFIX}, headers={"Accept": "application/json"})
+    assert response.status_code == 400 and response.json["line"] == 2 and response.json["column"] == 6
+    assert response.json["error"].startswith("unknown prefix 'foo:'") and "Prefix not found" in response.json["detail"]
 
 
 def test_sparql_endpoint_runs_queries_without_prefix_declarations(client):
@@ -94,7 +116,8 @@ def test_editor_page_lists_the_predeclared_prefixes(client):
 def test_cli_prints_the_short_message_on_one_line(store_path):
     result = CliRunner().invoke(main, ["query", UNKNOWN_PREFIX, "--store", str(store_path)])
     assert result.exit_code == 1
-    assert result.output.strip() == "query rejected: unknown prefix 'foo:' at line 2, column 6"
+    assert result.output.strip().startswith("query rejected: unknown prefix 'foo:' at line 2, column 6 — declare it")
+    assert result.output.count("\n") == 1
 
 
 def test_catalogue_search_text_is_bound_not_pasted(store):

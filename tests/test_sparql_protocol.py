@@ -254,9 +254,12 @@ def error_text(response, status: int) -> str:
     return response.get_data(as_text=True)
 
 
-def test_syntax_error_400_carries_parser_message(client):
-    text = error_text(client.get("/sparql", query_string={"query": "SELECT ?x WHERE { ?x ?y }"}), 400)
-    assert "error at 1:" in text
+def test_syntax_error_400_is_one_short_line_with_the_parser_message_on_request(client):
+    query = {"query": "SELECT ?x WHERE { ?x ?y }"}
+    text = error_text(client.get("/sparql", query_string=query), 400)
+    assert text.startswith("400 Bad Request: syntax error at line 1, column ") and text.count("\n") == 1
+    verbose = error_text(client.get("/sparql", query_string={**query, "verbose": "1"}), 400)
+    assert verbose.startswith(text) and "Parser message: error at 1:" in verbose
 
 
 @pytest.mark.parametrize("request_args", [

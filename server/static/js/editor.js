@@ -13,8 +13,31 @@
   if (typeof Yasgui === "undefined") { say("The editor could not load.", true); return; }
   if (window.NckgYasrChart && typeof Chart !== "undefined") Yasgui.Yasr.registerPlugin("chart", window.NckgYasrChart);
 
+  /* A syntax error reads as one line; the parser's full text (asked for with verbose=1) opens in a <details>. */
+  function syntaxErrorRenderer(error) {
+    var text = error && error.text, marker = "\n\nParser message: ";
+    if (!text || text.indexOf(marker) < 0) return Promise.resolve(undefined);
+    var at = text.indexOf(marker), box = document.createElement("div");
+    box.className = "query-error";
+    var line = document.createElement("p");
+    line.className = "query-error-message";
+    line.textContent = text.slice(0, at).replace(/^\d{3} [^:]*: /, "").trim();
+    var details = document.createElement("details");
+    details.className = "query-error-detail";
+    var summary = document.createElement("summary");
+    summary.textContent = "Parser message";
+    var pre = document.createElement("pre");
+    pre.textContent = text.slice(at + marker.length).trim();
+    details.appendChild(summary);
+    details.appendChild(pre);
+    box.appendChild(line);
+    box.appendChild(details);
+    return Promise.resolve(box);
+  }
+  Yasgui.Yasr.defaults.errorRenderers = [syntaxErrorRenderer].concat(Yasgui.Yasr.defaults.errorRenderers || []);
+
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
-    requestConfig: { endpoint: config.endpoint, method: "POST" },
+    requestConfig: { endpoint: config.endpoint, method: "POST", args: [{ name: "verbose", value: "1" }] },
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: config.endpoint }]; } },
     persistenceId: null,

@@ -29,7 +29,7 @@ from pyoxigraph import (
 
 from nckg import config
 from nckg.store.limits import ServiceRefused, check_services, uses_keyword
-from nckg.store.query_syntax import PREDECLARED, declarations, short_message
+from nckg.store.query_syntax import PREDECLARED, declarations, explain
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 Format = QueryResultsFormat | RdfFormat
@@ -93,11 +93,12 @@ class QueryError(ValueError):
     """The query was rejected: a syntax error or a feature this endpoint refuses.
 
     `message` is one line (for a syntax error: line, column and the offending token, see nckg.store.query_syntax);
-    `detail` the parser's full text, if any. str() gives both, the detail as a second paragraph."""
+    `detail` the parser's full text, if any, at the same position (`line`, `column`). str() gives both, the detail as
+    a second paragraph."""
 
-    def __init__(self, message: str, detail: str = ""):
+    def __init__(self, message: str, detail: str = "", line: int | None = None, column: int | None = None):
         super().__init__(message)
-        self.message, self.detail = message, detail
+        self.message, self.detail, self.line, self.column = message, detail, line, column
 
     def __str__(self) -> str:
         return f"{self.message}\n\nParser message: {self.detail}" if self.detail else self.message
@@ -164,7 +165,8 @@ def _classify_failure(sparql: str, error: SyntaxError) -> QueryError:
             return UpdateRefused("SPARQL update operations are not allowed on this read-only endpoint")
     except (ParseException, ValueError, RecursionError, TypeError, AttributeError, IndexError, KeyError):
         pass  # not an update either (rdflib's parser has its own failure modes): report the query parser's message
-    return QueryError(short_message(sparql, str(error)), detail=str(error))
+    problem = explain(sparql, str(error))
+    return QueryError(problem.message, detail=problem.detail, line=problem.line, column=problem.column)
 
 
 class GraphStore:

@@ -85,6 +85,9 @@ class Failure:
 
     kind: str  # query | update | service | not-acceptable | evaluation | upstream | unavailable | internal
     message: str
+    detail: str = ""  # a syntax error: the parser's full text (at the message's position)
+    line: int | None = None
+    column: int | None = None
 
 
 class JobFailed(Exception):
@@ -92,11 +95,16 @@ class JobFailed(Exception):
 
     kind = "internal"
 
-    def __init__(self, message: str, kind: str | None = None):
+    def __init__(self, message: str, kind: str | None = None, detail: str = "", line: int | None = None,
+                 column: int | None = None):
         super().__init__(message)
-        self.message = message
+        self.message, self.detail, self.line, self.column = message, detail, line, column
         if kind:
             self.kind = kind
+
+    @classmethod
+    def of(cls, failure: Failure) -> JobFailed:
+        return cls(failure.message, failure.kind, failure.detail, failure.line, failure.column)
 
 
 class QueryTimeout(JobFailed):
@@ -154,7 +162,7 @@ def execute(handle, job: Job, *, network_isolated: bool = False) -> Answer | Fai
     except (ServiceNotAllowed, ServiceRefused) as error:
         return Failure("service", str(error))
     except QueryError as error:
-        return Failure("query", str(error))
+        return Failure("query", error.message, error.detail, error.line, error.column)
     except OSError as error:
         remote_status = getattr(error, "status", None)  # nckg.store.remote.RemoteStoreError: 502, 503 or 504
         if remote_status:
@@ -536,7 +544,7 @@ class WorkerPool:
         else:
             self._idle.put(worker)
         if isinstance(reply, Failure):
-            raise JobFailed(reply.message, reply.kind)
+            raise JobFailed.of(reply)
         return reply
 
 
@@ -544,7 +552,7 @@ def run_in_process(handle, job: Job) -> Answer:
     """Run `job` in this process (no timeout, no crash isolation: development and tests only)."""
     reply = execute(handle, job)
     if isinstance(reply, Failure):
-        raise JobFailed(reply.message, reply.kind)
+        raise JobFailed.of(reply)
     return reply
 
 
