@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, render_template, url_for
 from pyoxigraph import NamedNode
 
 from nckg.model import pages
+from nckg.model.source_issues import source_issues
 from nckg.namespaces import NCKG, NCKR
 from nckg.store.graph import FORMAT_NAMES, GRAPH_FORMATS
 
@@ -54,6 +55,7 @@ def resource(ident: str) -> Response:
     schema = pages.json_script(pages.schema_org(page, page_url, cluster))
     template = "cluster.html" if cluster is not None else "resource.html"
     body = render_template(template, page=page, c=cluster, schema_org=schema, page_url=page_url, formats=ALTERNATES,
+                           issues=source_issues(store, iri),
                            fe_json=pages.json_script(cluster.fe_series) if cluster else "[]",
                            percent_json=pages.json_script(cluster.percent_values) if cluster else "[]")
     return Response(body, content_type="text/html; charset=utf-8", headers=headers)

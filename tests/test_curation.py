@@ -344,10 +344,10 @@ def test_cu7_hydride_free_photoluminescence_and_loading(reg):
 
 def test_cu3nc_substrate_scope(reg):
     # 3.3.3 71 examples of A3 coupling and 14 of redox-A3 coupling, both up to 99 % yield
-    assert values(measurements(reg, "cu3-nhc_3", "SubstrateExampleCount", reaction="A3Coupling")) == [71]
-    assert values(measurements(reg, "cu3-nhc_3", "SubstrateExampleCount", reaction="RedoxA3Coupling")) == [14]
+    assert values(measurements(reg, "cu3-nhc_3-3plus", "SubstrateExampleCount", reaction="A3Coupling")) == [71]
+    assert values(measurements(reg, "cu3-nhc_3-3plus", "SubstrateExampleCount", reaction="RedoxA3Coupling")) == [14]
     for reaction in ("A3Coupling", "RedoxA3Coupling"):
-        [m] = measurements(reg, "cu3-nhc_3", "ProductYield", reaction=reaction)
+        [m] = measurements(reg, "cu3-nhc_3-3plus", "ProductYield", reaction=reaction)
         assert (m.value, m.qualifier) == (99, "up-to")
 
 
@@ -431,7 +431,7 @@ CATALYSTS = {
     "cu20-oac_6-ph-c2_12": {"AzideAlkyneCycloaddition"},
     CU58: {"AzideAlkyneCycloaddition"}, CU57: {"AzideAlkyneCycloaddition", "NitrophenolReduction"},
     "cu28h10-pph3_3-s-2meph_18": {"SonogashiraCoupling"}, "cu7-pph3_3-s-c5h9_7": {"CspCsp2Coupling"},
-    "cu3-nhc_3": {"A3Coupling", "RedoxA3Coupling"},
+    "cu3-nhc_3-3plus": {"A3Coupling", "RedoxA3Coupling"},
     "cu8-no3_2-tf-dpf_4-2plus": {"A3Coupling"}, "cu8h1-mecn_4-pph3_4-rs_6-1plus": {"A3Coupling"},
     CU8_PZ: {"IndolizineSynthesis"}, "cu10-ref62": {"IndolizineSynthesis"}, "cu18-ref62": {"IndolizineSynthesis"},
     "cu18h1-pet_14-pph3_6-scn_3": {"FerricyanideReduction"},

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cached_property
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from nckg.sources import formula
 from nckg.sources import quotes
 from nckg.sources import reading
+from nckg.sources import sanity
 from nckg.namespaces import (BIBO, DCTERMS, FABIO, OBO, PROV, PUBCHEM, QUDT, RDF, RDFS, REVIEW_DOI, SKOS, WD, XSD,
                          doi_iri, resource, source_graph, term)
 from nckg.sources.schema import Cluster, Evidenced
@@ -59,7 +61,11 @@ class Emitter:
         self.source, self.registry, self.vocabulary = source, registry, vocabulary
         self.graph = source_graph(source.doi)
         self.quads: list[Quad] = []
-        self.words = reading.ligature_words(document.text() for document in registry.documents.values())
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The ligature word list of the reading texts (nckg.sources.reading.ligature_words of the source texts)."""
+        return reading.ligature_words(document.text() for document in self.registry.documents.values())
 
     def add(self, s, p: str, o) -> None:
         """Add (s, nckg:p or full IRI, o); None objects are skipped, Python values become literals."""
@@ -445,6 +451,26 @@ def compile_file(source: SourceFile, registry: Registry, vocabulary: Vocabulary)
     return e.quads
 
 
+RECORD_IRIS = {"clusters": "cluster", "half_reactions": "half-reaction"}  # record kinds a finding may be about
+
+
+def issue_quads(findings: list[sanity.Finding], registry: Registry, vocabulary: Vocabulary) -> list[Quad]:
+    """Each chemistry finding (nckg.sources.sanity) as data: record nckg:sourceIssue [a nckg:SourceIssue;
+    nckg:issueKind; nckg:issueMessage], in the graph of the file that curates the record."""
+    by_path = {source.path: source for source in registry.files}
+    quads = []
+    for finding in findings:
+        e = Emitter(by_path[finding.path], registry, vocabulary)
+        record = resource(RECORD_IRIS[finding.record_kind], finding.record_id)
+        issue = NamedNode(f"{record.value}/source-issue/{finding.kind}")
+        e.add(record, "sourceIssue", issue)
+        e.add(issue, TYPE.value, term("SourceIssue"))
+        e.add(issue, "issueKind", finding.kind)
+        e.add(issue, "issueMessage", finding.message)
+        quads += e.quads
+    return quads
+
+
 def document_quads(documents) -> list[Quad]:
     """The licence, attribution and citation of each source document under data/sources/, in the review's graph."""
     graph = source_graph(REVIEW_DOI)
@@ -461,4 +487,4 @@ def document_quads(documents) -> list[Quad]:
 def compile_all(registry: Registry, vocabulary: Vocabulary) -> list[Quad]:
     """Quads of every data file and source document; every shared entity is described by one file only."""
     quads = [quad for source in registry.files for quad in compile_file(source, registry, vocabulary)]
-    return quads + document_quads(registry.documents)
+    return quads + issue_quads(sanity.findings(registry), registry, vocabulary) + document_quads(registry.documents)

@@ -113,9 +113,11 @@ def _checked_sources():
 
 @main.command()
 def validate() -> None:
-    """Check the data sources (schema, references, vocabulary, quotes, SHACL) without building."""
+    """Check the data sources (schema, references, vocabulary, quotes, SHACL) without building; list the chemistry
+    findings about the review's text (nckg.sources.sanity: flagged, not errors)."""
     from nckg.build.pipeline import BuildError, check_shapes, rdflib_graph
     from nckg.build.compile import compile_all
+    from nckg.sources import sanity
     from nckg.sources.vocabulary import load_vocabulary
 
     registry = _checked_sources()
@@ -124,6 +126,11 @@ def validate() -> None:
     except BuildError as exc:
         _fail(str(exc))
     click.echo(f"ok: {len(registry.files)} data files valid; SHACL conforms")
+    findings = sanity.findings(registry)
+    if findings:
+        click.echo(f"{len(findings)} finding(s) about the review's text (recorded as nckg:sourceIssue, not errors):")
+        for finding in findings:
+            click.echo(f"  {finding}")
 
 
 @main.command()
