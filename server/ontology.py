@@ -1,10 +1,13 @@
-"""`/ontology`: the ontology documentation (HTML) or the ontology itself (Turtle, RDF/XML, JSON-LD, N-Triples)."""
+"""`/ontology`: the ontology documentation (HTML, in the site's layout) or the ontology itself (Turtle, RDF/XML,
+JSON-LD, N-Triples)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, render_template, request
 
-from nckg.model import ontology_docs
+from nckg.model import ontology_docs, ontology_page
+
+from .links import cache_dir
 
 bp = Blueprint("ontology", __name__)
 
@@ -19,6 +22,11 @@ def ontology() -> Response:
     except ValueError as exc:
         abort(Response(str(exc), status=400, mimetype="text/plain"))
     media_type = ontology_docs.FORMATS[fmt][0]
-    response = Response(ontology_docs.serialise(fmt), mimetype=media_type)
+    if fmt == "html":
+        css, body = ontology_page.site_parts(ontology_page.cached_html(cache_dir()))
+        response = Response(render_template("ontology.html", ontology_css=css, ontology_body=body),
+                            mimetype=media_type)
+    else:
+        response = Response(ontology_docs.serialise(fmt), mimetype=media_type)
     response.headers["Vary"] = "Accept"
     return response

@@ -23,6 +23,7 @@ from nckg.store import graph as store
 from nckg.sources.documents import load_documents
 from nckg.namespaces import IMPORTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from nckg.sources.vocabulary import load_vocabulary, ontology_files
+from nckg.model import ontology_page
 
 
 class BuildError(Exception):
@@ -165,7 +166,9 @@ def build(store_path: Path | None = None, data_dir: Path | None = None) -> Build
     check_each_fact_once(quads)
     target = store_path or config.store_path()
     swap_in(target, quads)
-    lap("store", t)
+    t = lap("store", t)
+    ontology_page.write_cache(target.parent)  # /ontology is served from this file, not rendered per process
+    lap("ontology page", t)
     counts = Counter(q.graph_name.value if isinstance(q.graph_name, NamedNode) else "" for q in set(quads))
     return BuildReport(target, dict(sorted(counts.items())), coverage(registry), quote_count(registry),
                        round(time.perf_counter() - started, 2), timings)

@@ -8,7 +8,7 @@ import re
 
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, serialize
 
-from nckg.namespaces import NCKR, PREFIXES, RDF
+from nckg.namespaces import NCKR, OBO, PREFIXES, PUBCHEM, RDF, WD
 from nckg.store.graph import GRAPH_FORMATS
 
 EXTRA_PREFIXES = {"dcat": "http://www.w3.org/ns/dcat#", "void": "http://rdfs.org/ns/void#",
@@ -74,3 +74,20 @@ def serialize_triples(triples: list[Triple], media_type: str) -> bytes:
 
 
 __all__ = ["TURTLE_PREFIXES", "compact_jsonld", "jsonld_context", "resource_prefixes", "serialize_triples"]
+
+
+_HUMAN_PAGES = (  # (IRI pattern, the page a person reads): the graph keeps the IRIs, pages link the people's pages
+    (re.compile(re.escape(PUBCHEM) + r"(\d+)$"), "https://pubchem.ncbi.nlm.nih.gov/compound/{0}"),
+    (re.compile(re.escape(OBO) + r"CHEBI_(\d+)$"), "https://www.ebi.ac.uk/chebi/searchId.do?chebiId=CHEBI:{0}"),
+    (re.compile(re.escape(WD) + r"(Q\d+)$"), "https://www.wikidata.org/wiki/{0}"),
+)
+
+
+def human_page(iri: str) -> str:
+    """The page a person reads for an external identifier IRI: a PubChem compound's page (not its RDF), a ChEBI
+    entry; other IRIs (OBO terms such as RXNO, CHMO and MOP resolve to their pages already) unchanged."""
+    for pattern, page in _HUMAN_PAGES:
+        match = pattern.match(iri)
+        if match:
+            return page.format(match.group(1))
+    return iri

@@ -13,6 +13,7 @@ from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from nckg import config
+from nckg.namespaces import OBO
 from nckg.sources.ontology import NCKG, VOCABULARY_CLASSES, ontology_dir, ontology_graph
 
 # format name -> (media type, rdflib serializer); "turtle" is served as the commented source file.
@@ -156,7 +157,8 @@ def vocabulary_section(graph: Graph) -> str:
         members = sorted(graph.subjects(RDF.type, cls), key=str)
         parts.append(f'<h3 id="vocab-{cls_name.lower()}">{html.escape(cls_name)}</h3>')
         parts.append(f"<p>{_text(graph, cls, SKOS.definition)}</p>")
-        parts.append("<table><tr><th>term</th><th>label</th><th>definition</th><th>also</th></tr>")
+        parts.append("<table><tr><th>term</th><th>label</th><th>definition</th><th>also</th>"
+                     "<th>external term (RXNO, MOP, CHMO …)</th></tr>")
         for member in members:
             local = _name(graph, member)
             extra = [_text(graph, member, SKOS.altLabel), _text(graph, member, SKOS.notation),
@@ -164,11 +166,36 @@ def vocabulary_section(graph: Graph) -> str:
             parts.append(
                 f'<tr id="vocab-{html.escape(local)}"><td><code>{html.escape(local)}</code></td>'
                 f"<td>{_text(graph, member, RDFS.label)}</td><td>{_text(graph, member, SKOS.definition)}</td>"
-                f"<td>{html.escape(' | '.join(x for x in extra if x))}</td></tr>"
+                f"<td>{html.escape(' | '.join(x for x in extra if x))}</td><td>{_matches(str(member))}</td></tr>"
             )
         parts.append("</table>")
     parts.append("</div>")
     return "\n".join(parts)
+
+
+_MATCH_NAMES = {"exactMatch": "same as", "closeMatch": "close to", "broadMatch": "broader", "narrowMatch": "narrower",
+                "relatedMatch": "related"}
+
+
+@lru_cache(maxsize=1)
+def _mappings() -> dict[str, list[tuple[str, str]]]:
+    """Ontology term IRI -> (SKOS mapping predicate local name, external IRI), from ontology/mappings/*.sssom.tsv."""
+    from nckg.sources.mappings import mapping_triples  # noqa: PLC0415
+
+    found: dict[str, list[tuple[str, str]]] = {}
+    for s, p, o in mapping_triples(include_chemicals=False):
+        found.setdefault(s.value, []).append((p.value.rsplit("#", 1)[-1], o.value))
+    return found
+
+
+def _matches(iri: str) -> str:
+    """The term's external matches as links to the terms' pages: "broader: MOP:0000569"."""
+    links = []
+    for predicate, target in sorted(_mappings().get(iri, [])):
+        curie = target.removeprefix(OBO).replace("_", ":", 1) if target.startswith(OBO) else target
+        links.append(f'{_MATCH_NAMES.get(predicate, predicate)}: <a href="{html.escape(target)}" class="external">'
+                     f"{html.escape(curie)}</a>")
+    return "; ".join(links)
 
 
 def term_anchor(iri: str) -> str | None:
@@ -184,8 +211,14 @@ _ENTRY = re.compile(r'<(?:div|tr)[^>]* id="([^"]+)">\s*(?:<h3>.*?</h3>\s*<table>
 
 @lru_cache(maxsize=4)
 def _anchors(root) -> dict[str, str]:
+    return anchors_of(_render_html(root))
+
+
+@lru_cache(maxsize=2)
+def anchors_of(page: str) -> dict[str, str]:
+    """Term IRI -> fragment id of its entry on a rendered documentation page."""
     anchors = {}
-    for match in _ENTRY.finditer(_render_html(root)):
+    for match in _ENTRY.finditer(page):
         if match.group(2):
             anchors.setdefault(html.unescape(match.group(2)), match.group(1))
     for cls_name in VOCABULARY_CLASSES:
