@@ -207,7 +207,7 @@ def test_resource_page_in_the_browser(page):
     page.goto(f"/resource/{CU32_ID}")
     doc = json.loads(page.locator("#schema-org").text_content())
     assert doc["@type"] == "ChemicalSubstance" and doc["name"] == "Cu32"
-    summary = page.locator("section:has(#identity-title) details.quote-details summary")
+    summary = page.locator("section:has(#identity-title) details.quote-details > summary")
     summary.focus()
     page.keyboard.press("Enter")  # quotes open from the keyboard
     quote_text = page.locator("section:has(#identity-title) details.quote-details blockquote").first
@@ -305,3 +305,34 @@ def test_editor_runs_a_query_without_prefix_declarations(page):
     assert page.locator(".yasqe .parseErrorIcon").count() == 0  # the editor's own check knows them too
     page.evaluate("window.nckgYasgui.getTab().getYasqe().setValue('SELECT * WHERE { ?s foo:bar ?o }')")
     page.wait_for_selector(".yasqe .parseErrorIcon")  # an undeclared prefix is still marked
+
+
+def test_quotes_read_cleanly_with_the_verbatim_text_a_click_away(page):
+    page.goto("/resource/cluster/cu32h20-dtp_12")
+    page.locator("section:has(#identity-title) details.quote-details > summary").click()
+    item = page.locator("section:has(#identity-title) ul.quotes > li", has_text="dithiophosphate").first
+    quote = item.locator("blockquote")
+    assert "nanocluster of Cu₃₂H₂₀L₁₂ (L is a dithiophosphate ligand), which offered" in quote.inner_text()
+    verbatim = item.locator("details.verbatim")
+    assert not verbatim.locator(".verbatim-text").is_visible()
+    verbatim.locator("summary").click()
+    assert "$Cu_{32}H_{20}L_{12}$" in verbatim.locator(".verbatim-text").inner_text()
+    finish(page, "quote-reading-text")
+
+
+def test_source_issue_note_and_human_links(page):
+    page.goto("/resource/half-reaction/co2-to-propionaldehyde")
+    note = page.locator("aside.source-issues")
+    assert note.is_visible() and "unbalanced — 2 C on the left, 3 on the right" in note.inner_text()
+    finish(page, "source-issue-note")
+    page.goto("/resource/chemical/methanol")
+    assert page.locator('a[href="https://pubchem.ncbi.nlm.nih.gov/compound/887"]').is_visible()
+    assert page.locator('a[href="https://www.ebi.ac.uk/chebi/searchId.do?chebiId=CHEBI:17790"]').is_visible()
+    finish(page, "external-links")
+
+
+def test_the_ontology_page_has_the_site_navigation(page):
+    page.goto("/ontology")
+    assert page.locator('header nav[aria-label="Main"]').is_visible()
+    assert page.locator("#ontology-doc #vocab-ElectrochemicalCO2Reduction").count() == 1
+    finish(page, "ontology")

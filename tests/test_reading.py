@@ -34,6 +34,7 @@ WORDS = frozenset({"first", "difference", "defined", "find", "effect"})
     ("the pseudo-frst-order", "the pseudo-first-order"),
     ("reducing agent of N a BH ₄ with", "reducing agent of NaBH₄ with"),
     ("into $[Fe(CN)₆]$ ⁴⁻ very", "into [Fe(CN)₆]⁴⁻ very"),
+    ("(μ_4 -H), and 2 penta-coordinated H (μ ₅-H)", "(μ₄ -H), and 2 penta-coordinated H (μ₅-H)"),
     ("($Cu₈$ -2 and $Cu₈$ -3) and $H_2$ -production", "(Cu₈-2 and Cu₈-3) and H₂ -production"),
     ("**116**, 10 *via* a *COOH intermediate", "116, 10 via a *COOH intermediate"),
     ("<https://doi.org/10.1016/j.surfn.2022.102555>", "https://doi.org/10.1016/j.surfn.2022.102555"),

@@ -48,7 +48,7 @@ _ITALIC = re.compile(r"(?<![\w*])\*([A-Za-z][A-Za-z /-]*[a-z])\*(?![\w*])")
 _SPLIT_SYMBOL = re.compile(r"C_\{u_\{([^{}]*)\}")  # the extraction's "C_{u_{28}}" for Cu₂₈
 _TEXT_GAP = re.compile(r"(?:(?<=[}A-Za-z)])|(?<=_\d))\s+(?=\\(?:text|mathrm)\{[A-Z(])")
 _SCRIPT_CHARS = "".join(sorted(set(SUBSCRIPTS.values()) | set(SUPERSCRIPTS.values()) - {"•", "*"}))
-_SPACE_BEFORE_SCRIPT = re.compile(rf"(?<=[A-Za-z0-9)\]])\s+(?=[{_SCRIPT_CHARS}])")
+_SPACE_BEFORE_SCRIPT = re.compile(rf"(?<=[^\W_]|[)\]])\s+(?=[{_SCRIPT_CHARS}])")
 _AROUND_BOND = re.compile(r"\s*≡\s*")
 _LABEL_GAP = re.compile(r"(?<=[₀-₉]) (?=-\d\b)")  # "$Cu₈$ -2" → "Cu₈-2"
 _SPLIT_FORMULA = re.compile(r"(?<![\w.])([A-Z]) ([a-z]) (?=[A-Z][A-Za-z]*[₀-₉])")
