@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nckg.sources import quotes
-from nckg.sources.loading import Registry, SourceFile, line_of
+from nckg.sources.loading import Registry, SourceError, SourceFile, line_of
 
 KINDS = ("unbalanced-equation", "gas-phase", "unbalanced-brackets", "counter-ion-charge")
 # Species that are gases at 25 °C and 1 atm (boiling points far below 25 °C), by formula as Table 2 writes them.
@@ -44,8 +44,8 @@ class Finding:
     path: Path
     line: int
 
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.record_id}: {self.kind}: {self.message}"
+    def __str__(self) -> str:  # "data/topics/…yaml:119: co2-to-propionaldehyde: unbalanced-equation: …"
+        return str(SourceError(self.path, self.line, f"{self.record_id}: {self.kind}: {self.message}"))
 
 
 def findings(registry: Registry) -> list[Finding]:
