@@ -218,7 +218,9 @@ def test_bad_query_syntax(live_server):
     response = send(live_server, "GET", "/sparql?" + params(("query", "ASK {")))
     assert response.status == 400
     assert response.getheader("Content-Type").startswith("text/plain")
-    assert b"error at 1:" in response.body
+    assert response.body.startswith(b"400 Bad Request: syntax error at line 1, column ")  # one short line
+    verbose = send(live_server, "GET", "/sparql?" + params(("query", "ASK {"), ("verbose", "1")))
+    assert verbose.status == 400 and b"Parser message: error at 1:" in verbose.body
 
 
 def test_bad_update_get(live_server):
