@@ -22,17 +22,19 @@ _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 
 
-def state_key() -> str:
-    """A digest of what the documentation is made from: the ontology files and the example queries."""
+@lru_cache(maxsize=4)
+def state_key(root: Path | None = None) -> str:
+    """A digest of what the documentation is made from: the ontology files and the example queries (once per
+    process and ontology folder, like the rendering itself: the files change with a deployment, not at run time)."""
     digest = hashlib.sha256()
     examples = config.queries_dir() / ontology_docs.EXAMPLES_DIR
-    for path in sorted([*ontology_dir().rglob("*.ttl"), *examples.glob("*.rq")]):
+    for path in sorted([*(root or ontology_dir()).rglob("*.ttl"), *examples.glob("*.rq")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def cache_path(directory: Path) -> Path:
-    return directory / f"ontology-{state_key()}.html"
+    return directory / f"ontology-{state_key(ontology_dir())}.html"
 
 
 def write_cache(directory: Path) -> Path:
