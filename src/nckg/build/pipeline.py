@@ -21,9 +21,11 @@ from nckg.build import shacl
 from nckg.sources import loading as sources
 from nckg.store import graph as store
 from nckg.sources.documents import load_documents
-from nckg.namespaces import IMPORTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from nckg.namespaces import IMPORTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, term
 from nckg.sources.vocabulary import load_vocabulary, ontology_files
 from nckg.model import ontology_page
+
+ISSUE_KIND = term("issueKind")
 
 
 class BuildError(Exception):
@@ -40,6 +42,7 @@ class BuildReport:
     quotes: int  # distinct verbatim quotes (evidence nodes), each verified against its source text
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+    findings: dict[str, int] = field(default_factory=dict)  # chemistry findings (nckg:sourceIssue) per kind
 
     @property
     def total(self) -> int:
@@ -170,8 +173,9 @@ def build(store_path: Path | None = None, data_dir: Path | None = None) -> Build
     ontology_page.write_cache(target.parent)  # /ontology is served from this file, not rendered per process
     lap("ontology page", t)
     counts = Counter(q.graph_name.value if isinstance(q.graph_name, NamedNode) else "" for q in set(quads))
+    kinds = Counter(q.object.value for q in data if q.predicate == ISSUE_KIND)
     return BuildReport(target, dict(sorted(counts.items())), coverage(registry), quote_count(registry),
-                       round(time.perf_counter() - started, 2), timings)
+                       round(time.perf_counter() - started, 2), timings, dict(sorted(kinds.items())))
 
 
 

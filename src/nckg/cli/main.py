@@ -76,6 +76,9 @@ def build(store_path: Path | None, target: str | None = None, target_protocol: s
         click.echo(f"  {n:>7}  {graph}")
     click.echo("records: " + ", ".join(f"{k} {v}" for k, v in report.coverage.items()))
     click.echo(f"quotes: {report.quotes} distinct, each verified against its source text")
+    if report.findings:
+        click.echo("chemistry findings about the review's text (nckg validate lists them): "
+                   + ", ".join(f"{k} {v}" for k, v in report.findings.items()))
     click.echo("external links: " + ", ".join(f"{k} {v}" for k, v in link_counts().items()))
     click.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()))
     if target:
