@@ -455,18 +455,18 @@ RECORD_IRIS = {"clusters": "cluster", "half_reactions": "half-reaction"}  # reco
 
 
 def issue_quads(findings: list[sanity.Finding], registry: Registry, vocabulary: Vocabulary) -> list[Quad]:
-    """Each chemistry finding (nckg.sources.sanity) as data: record nckg:sourceIssue [a nckg:SourceIssue;
-    nckg:issueKind; nckg:issueMessage], in the graph of the file that curates the record."""
+    """Each chemistry finding (nckg.sources.sanity) as data: nckr:source-issue/<record>-<kind> a nckg:SourceIssue;
+    nckg:issueAbout the record; nckg:issueKind; nckg:issueText, in the graph of the file that curates the record."""
     by_path = {source.path: source for source in registry.files}
     quads = []
     for finding in findings:
         e = Emitter(by_path[finding.path], registry, vocabulary)
         record = resource(RECORD_IRIS[finding.record_kind], finding.record_id)
-        issue = NamedNode(f"{record.value}/source-issue/{finding.kind}")
-        e.add(record, "sourceIssue", issue)
+        issue = resource("source-issue", f"{finding.record_id}-{finding.kind}")
         e.add(issue, TYPE.value, term("SourceIssue"))
+        e.add(issue, "issueAbout", record)
         e.add(issue, "issueKind", finding.kind)
-        e.add(issue, "issueMessage", finding.message)
+        e.add(issue, "issueText", finding.message)
         quads += e.quads
     return quads
 

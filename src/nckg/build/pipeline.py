@@ -42,7 +42,7 @@ class BuildReport:
     quotes: int  # distinct verbatim quotes (evidence nodes), each verified against its source text
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
-    findings: dict[str, int] = field(default_factory=dict)  # chemistry findings (nckg:sourceIssue) per kind
+    findings: dict[str, int] = field(default_factory=dict)  # chemistry findings (nckg:SourceIssue) per kind
 
     @property
     def total(self) -> int:

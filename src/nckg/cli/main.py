@@ -131,7 +131,7 @@ def validate() -> None:
     click.echo(f"ok: {len(registry.files)} data files valid; SHACL conforms")
     findings = sanity.findings(registry)
     if findings:
-        click.echo(f"{len(findings)} finding(s) about the review's text (recorded as nckg:sourceIssue, not errors):")
+        click.echo(f"{len(findings)} finding(s) about the review's text (recorded as nckg:SourceIssue, not errors):")
         for finding in findings:
             click.echo(f"  {finding}")
 

@@ -1,4 +1,5 @@
-"""The chemistry findings (nckg:sourceIssue, see nckg.sources.sanity) about one record, for its page."""
+"""The source issues (nckg:SourceIssue, e.g. the chemistry findings of nckg.sources.sanity) about one record, for
+its page."""
 
 from __future__ import annotations
 
@@ -19,5 +20,5 @@ class SourceIssue:
 
 def source_issues(store: GraphStore, iri: str) -> list[SourceIssue]:
     """The source issues of the record `iri` (queries/page-source-issues.rq), by kind."""
-    return [SourceIssue(row["kind"].value, row["message"].value)
+    return [SourceIssue(row["kind"].value, row["text"].value)
             for row in store.run("page-source-issues", resource=NamedNode(iri))]

@@ -8,7 +8,7 @@ Kinds of finding:
 - `counter-ion-charge`: a cluster whose counter-ions disagree with its charge, or whose printed formula writes its
   counter-ions inside the brackets without a charge (so it reads as neutral).
 
-A finding becomes data (`nckg:sourceIssue` → an `nckg:SourceIssue` with kind and message, see nckg.build.compile),
+A finding becomes data (an `nckg:SourceIssue` with `nckg:issueAbout` the record, kind and text; nckg.build.compile),
 is listed by `nckg validate` (as findings, not errors) and by the catalogue question `source-issues`.
 """
 
