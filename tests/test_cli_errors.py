@@ -49,7 +49,7 @@ def test_unreachable_remote_store(args):
 def test_rejected_upload_is_one_line(tmp_path, monkeypatch):
     store = build_test_store(tmp_path)
     report = build_module.BuildReport(store, {"g": 1}, {"clusters": 1}, 1, 0.1)
-    monkeypatch.setattr(build_module, "build", lambda store_path=None, data_dir=None: report)
+    monkeypatch.setattr(build_module, "build", lambda store_path=None, data_dir=None, beside=None: report)
     refusal = b"<html>\n<body>\n<p>No writes here</p>\n</body>\n</html>\n"
     with erroring_store(403, refusal, "text/html") as url:
         target = url + "/store"

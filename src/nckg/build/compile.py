@@ -8,10 +8,10 @@ from functools import cached_property
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from nckg.build.compile_findings import finding_quads
 from nckg.sources import formula
 from nckg.sources import quotes
 from nckg.sources import reading
-from nckg.sources import sanity
 from nckg.namespaces import (BIBO, DCTERMS, FABIO, OBO, PROV, PUBCHEM, QUDT, RDF, RDFS, REVIEW_DOI, SKOS, WD, XSD,
                          doi_iri, resource, source_graph, term)
 from nckg.sources.schema import Cluster, Evidenced
@@ -451,26 +451,6 @@ def compile_file(source: SourceFile, registry: Registry, vocabulary: Vocabulary)
     return e.quads
 
 
-RECORD_IRIS = {"clusters": "cluster", "half_reactions": "half-reaction"}  # record kinds a finding may be about
-
-
-def issue_quads(findings: list[sanity.Finding], registry: Registry, vocabulary: Vocabulary) -> list[Quad]:
-    """Each chemistry finding (nckg.sources.sanity) as data: nckr:source-issue/<record>-<kind> a nckg:SourceIssue;
-    nckg:issueAbout the record; nckg:issueKind; nckg:issueText, in the graph of the file that curates the record."""
-    by_path = {source.path: source for source in registry.files}
-    quads = []
-    for finding in findings:
-        e = Emitter(by_path[finding.path], registry, vocabulary)
-        record = resource(RECORD_IRIS[finding.record_kind], finding.record_id)
-        issue = resource("source-issue", f"{finding.record_id}-{finding.kind}")
-        e.add(issue, TYPE.value, term("SourceIssue"))
-        e.add(issue, "issueAbout", record)
-        e.add(issue, "issueKind", finding.kind)
-        e.add(issue, "issueText", finding.message)
-        quads += e.quads
-    return quads
-
-
 def document_quads(documents) -> list[Quad]:
     """The licence, attribution and citation of each source document under data/sources/, in the review's graph."""
     graph = source_graph(REVIEW_DOI)
@@ -487,4 +467,5 @@ def document_quads(documents) -> list[Quad]:
 def compile_all(registry: Registry, vocabulary: Vocabulary) -> list[Quad]:
     """Quads of every data file and source document; every shared entity is described by one file only."""
     quads = [quad for source in registry.files for quad in compile_file(source, registry, vocabulary)]
-    return quads + issue_quads(sanity.findings(registry), registry, vocabulary) + document_quads(registry.documents)
+    findings = finding_quads(registry, lambda source: Emitter(source, registry, vocabulary))  # chemistry checks
+    return quads + findings + document_quads(registry.documents)

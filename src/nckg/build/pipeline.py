@@ -8,6 +8,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import rdflib
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
@@ -23,7 +24,6 @@ from nckg.store import graph as store
 from nckg.sources.documents import load_documents
 from nckg.namespaces import IMPORTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, term
 from nckg.sources.vocabulary import load_vocabulary, ontology_files
-from nckg.model import ontology_page
 
 ISSUE_KIND = term("issueKind")
 
@@ -139,8 +139,10 @@ def _prune(target: Path, keep: set[str]) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def build(store_path: Path | None = None, data_dir: Path | None = None) -> BuildReport:
-    """Run the whole pipeline; on any failure raise and leave the previous store answering."""
+def build(store_path: Path | None = None, data_dir: Path | None = None,
+          beside: Callable[[Path], object] | None = None) -> BuildReport:
+    """Run the whole pipeline; on any failure raise and leave the previous store answering. `beside(folder)` then
+    writes what the faces keep next to the store versions (the CLI: the rendered /ontology page)."""
     started = time.perf_counter()
     timings = {}
 
@@ -170,8 +172,9 @@ def build(store_path: Path | None = None, data_dir: Path | None = None) -> Build
     target = store_path or config.store_path()
     swap_in(target, quads)
     t = lap("store", t)
-    ontology_page.write_cache(target.parent)  # /ontology is served from this file, not rendered per process
-    lap("ontology page", t)
+    if beside is not None:
+        beside(target.parent)
+        lap("beside the store", t)
     counts = Counter(q.graph_name.value if isinstance(q.graph_name, NamedNode) else "" for q in set(quads))
     kinds = Counter(q.object.value for q in data if q.predicate == ISSUE_KIND)
     return BuildReport(target, dict(sorted(counts.items())), coverage(registry), quote_count(registry),

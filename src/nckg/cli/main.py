@@ -62,10 +62,11 @@ def build(store_path: Path | None, target: str | None = None, target_protocol: s
           target_query: str | None = None) -> None:
     """Compile ontology/ + data/ into a fresh Oxigraph store, swapped in only on success."""
     from nckg.build.pipeline import BuildError, build as run_build
+    from nckg.model import ontology_page
     from nckg.sources.loading import DataError
 
     try:
-        report = run_build(store_path)
+        report = run_build(store_path, beside=ontology_page.write_cache)  # /ontology is served from that file
     except DataError as exc:
         _fail(f"build failed: {len(exc.errors)} problem(s) in data/; the previous store is unchanged\n{exc}")
     except BuildError as exc:
@@ -77,7 +78,7 @@ def build(store_path: Path | None, target: str | None = None, target_protocol: s
     click.echo("records: " + ", ".join(f"{k} {v}" for k, v in report.coverage.items()))
     click.echo(f"quotes: {report.quotes} distinct, each verified against its source text")
     if report.findings:
-        click.echo("chemistry findings about the review's text (nckg validate lists them): "
+        click.echo("source issues (nckg validate lists the chemistry findings): "
                    + ", ".join(f"{k} {v}" for k, v in report.findings.items()))
     click.echo("external links: " + ", ".join(f"{k} {v}" for k, v in link_counts().items()))
     click.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()))

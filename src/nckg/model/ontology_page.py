@@ -1,8 +1,10 @@
-"""The /ontology HTML page for the site: pyLODE's documentation rendered once per ontology state (at build time, kept
-as a file beside the store versions) and split into its scoped stylesheet and its body, for the site's own layout.
+"""The /ontology HTML page for the site: pyLODE's documentation rendered once per ontology state (by `nckg build`,
+kept as a file beside the store versions) and split into its scoped stylesheet and its body, for the site's layout.
 
-Rendering takes about a second and the page is ~650 KB, so the build writes it (`write_cache`) and the server only
-reads it (`cached_html`); a missing or stale file (the ontology changed since the build) is rendered and written once.
+Rendering takes about a second and the page is ~650 KB, so `nckg build` writes it (`write_cache`, through the
+pipeline's `beside` hook: the build stage does not import the model) and the server only reads it (`cached_html`);
+a missing or stale file (the ontology changed, or a store built without the CLI) is rendered and written once, on
+the first request.
 """
 
 from __future__ import annotations
