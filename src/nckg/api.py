@@ -20,7 +20,7 @@ from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResult
 from nckg import config
 from nckg.model import catalogue
 from nckg.store import packaged
-from nckg.model import pages
+from nckg.model import terms
 from nckg.store.backend import is_remote, open_handle
 from nckg.store.remote import inline_substitutions
 from nckg.namespaces import XSD
@@ -98,7 +98,7 @@ class Result:
     def rows(self) -> list[dict[str, Any]]:
         """One dict per solution: numbers as int/float, booleans as bool, IRIs and other literals as str, unbound
         variables as None."""
-        return [{name: pages.plain_value(term) for name, term in row.items()} for row in self.terms]
+        return [{name: terms.plain_value(term) for name, term in row.items()} for row in self.terms]
 
     def to_dataframe(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame, one column per variable (needs the analysis extra)."""
@@ -117,7 +117,7 @@ class Result:
         """The plain values of one variable, in row order."""
         if name not in self.variables:
             raise KeyError(f"no column {name!r}; columns: {', '.join(self.variables)}")
-        return [pages.plain_value(row[name]) for row in self.terms]
+        return [terms.plain_value(row[name]) for row in self.terms]
 
     def __len__(self) -> int:
         return len(self.terms)

@@ -10,7 +10,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from nckg.model import pages
+from nckg.model import cluster_page
+from nckg.model import clusters as cluster_model
+from nckg.model import terms
 from nckg.namespaces import NCKG, NCKR
 from nckg.store.graph import GraphStore
 
@@ -87,31 +89,31 @@ def find_clusters(store: GraphStore, text: str) -> list[dict[str, str]]:
 
 # --- Rows of the API's tables ------------------------------------------------------------------------------------
 
-def _label(component: pages.Component) -> str:
+def _label(component: cluster_page.Component) -> str:
     """An element by its symbol (`Cu`, `H`), a ligand or ion by its abbreviation, else its label."""
     if _is_element(component):
         return component.component.local_name
     return component.abbreviation or component.component.text
 
 
-def _is_element(component: pages.Component) -> bool:
+def _is_element(component: cluster_page.Component) -> bool:
     return component.component.value.startswith(NCKG)  # elements are ontology individuals (nckg:Cu, nckg:H)
 
 
 def cluster_rows(store: GraphStore) -> list[dict[str, Any]]:
-    """The cluster browser's rows (pages.cluster_table) with `composition`: component label -> count."""
+    """The cluster browser's rows (cluster_model.cluster_table) with `composition`: component label -> count."""
     compositions: dict[str, dict[str, int]] = {}
     for row in store.run("page-cluster-composition"):
         if row["role"].value == "component":
-            component = pages.Component(role="component", component=pages.labels(store).term(row["component"]),
-                                        count=pages.plain_value(row["count"]),
-                                        abbreviation=pages.plain_value(row["abbreviation"]), families=[],
+            component = cluster_page.Component(role="component", component=terms.labels(store).term(row["component"]),
+                                        count=terms.plain_value(row["count"]),
+                                        abbreviation=terms.plain_value(row["abbreviation"]), families=[],
                                         binding_atoms="", electrons_withdrawn=None, modes=[])
             compositions.setdefault(row["cluster"].value, {})[_label(component)] = component.count
-    return [{**row, "composition": compositions.get(row["iri"], {})} for row in pages.cluster_table(store)]
+    return [{**row, "composition": compositions.get(row["iri"], {})} for row in cluster_model.cluster_table(store)]
 
 
-def _text(term: pages.Term | None) -> str | None:
+def _text(term: terms.Term | None) -> str | None:
     return term.text if term is not None else None
 
 
@@ -122,7 +124,7 @@ MEASUREMENT_COLUMNS = (
 EVIDENCE_COLUMNS = ("record", "quote", "section", "source_doi")
 
 
-def _py(term: pages.Term | None) -> Any:
+def _py(term: terms.Term | None) -> Any:
     return term.python if term is not None else None
 
 
@@ -154,7 +156,7 @@ def _term_names(store: GraphStore) -> dict[str, set[str]]:
     return names
 
 
-def _matches(term: pages.Term | None, wanted: str | None, names: dict[str, set[str]]) -> bool:
+def _matches(term: terms.Term | None, wanted: str | None, names: dict[str, set[str]]) -> bool:
     """Whether a filter value names the term: its IRI, local name, label, alternative label, abbreviation or
     molecular formula (compared after `normalise`)."""
     if wanted is None:
@@ -171,7 +173,7 @@ def measurement_rows(store: GraphStore, cluster: str | None = None, *, reaction:
     """Measurement rows (see _measurement_row) of one cluster or all, filtered by reaction, metric and product
     (each matched by IRI, local name, label, alternative label, abbreviation or formula). A filter value that names
     nothing measured raises ValueError listing the known values."""
-    records = pages.measurement_records(store, cluster)
+    records = cluster_page.measurement_records(store, cluster)
     names = _term_names(store) if (reaction, metric, product) != (None, None, None) else {}
     filters = {"reaction": reaction, "metric": metric, "product": product}
     for key, wanted in filters.items():
@@ -267,13 +269,13 @@ class Cluster:
         return f"{self.label}: {self.formula or self.canonical_formula or self.id}"
 
 
-def _counts(page: pages.ClusterPage, role: str) -> dict[str, int]:
+def _counts(page: cluster_page.ClusterPage, role: str) -> dict[str, int]:
     return {_label(c): c.count for c in page.composition if c.role == role}
 
 
 def load_cluster(store: GraphStore, iri: str) -> Cluster:
     """The Cluster at `iri` (a cluster IRI, see resolve_cluster)."""
-    page = pages.cluster_page(store, iri)
+    page = cluster_page.cluster_page(store, iri)
     if page is None:
         raise ClusterNotFound(f"{iri} is not a cluster of the graph")
     fact = lambda name: _py(page.fact(name))  # noqa: E731
@@ -291,12 +293,12 @@ def load_cluster(store: GraphStore, iri: str) -> Cluster:
         reagents={part: tuple(t.text for t in items) for part, items in s.items.items()},
         yields={item.text: percent for item, percent in s.yields}, conditions=tuple(s.conditions),
         quotes=tuple(q.quote for q in s.quotes)) for s in page.syntheses)
-    evidence = pages.evidence_by_record(store, iri)
+    evidence = cluster_page.evidence_by_record(store, iri)
     evidence_rows = tuple({"record": record, "quote": q.quote, "section": q.section or None,
                            "source_doi": q.primary_source.value.removeprefix("https://doi.org/")
                            if q.primary_source is not None else None}
                           for record, quotes in evidence.items() for q in quotes)
-    measurement_rows = tuple(_measurement_row(r) for r in pages.measurement_records(store, iri, evidence))
+    measurement_rows = tuple(_measurement_row(r) for r in cluster_page.measurement_records(store, iri, evidence))
     source = page.fact("source")
     return Cluster(
         iri=iri, id=iri[len(CLUSTER_PREFIX):], label=page.label, formula=fact("formula"),
