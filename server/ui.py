@@ -6,8 +6,6 @@ page model and renders it. Shared template helpers (filters, navigation, the 404
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import threading
@@ -18,6 +16,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, NotFound
 
 from nckg.model import clusters as cluster_model
+from nckg.model import tables
 from nckg.model import dataset
 from nckg.model import linked_data
 from nckg.model import plots as plot_model
@@ -209,17 +208,21 @@ def editor() -> str:
 
 @bp.route("/clusters")
 def clusters() -> Response:
-    """All clusters as a sortable, filterable table (HTML), or its data as CSV / JSON."""
-    rows = cluster_model.cluster_table(get_store())
+    """All clusters as a sortable, filterable table (HTML), or its data as CSV / JSON; `?q=` keeps the clusters
+    the search text finds (the one search of the find-cluster question and kg.find_clusters)."""
+    search = request.args.get("q", "").strip()
+    rows = cluster_model.cluster_table(get_store(), search or None)
     media = negotiate([HTML, CSV, JSON], NAMES)
     if media == CSV:
-        return _csv([key for key, _ in cluster_model.CLUSTER_COLUMNS] + ["canonical_formula", "iri", "source"], rows,
-                    "nckg-clusters.csv")
+        return Response(tables.to_csv("clusters", rows), content_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="nckg-clusters.csv"', "Vary": "Accept"})
     if media == JSON:
-        return _json({"columns": [{"key": k, "title": t} for k, t in cluster_model.CLUSTER_COLUMNS],
-                      "clusters": [{k: v for k, v in row.items() if k != "search"} for row in rows]})
+        return _json({"columns": [{"name": c.name, "kind": c.kind, "description": c.description}
+                                  for c in tables.TABLES["clusters"]],
+                      "search": search or None,
+                      "clusters": [{c: row[c] for c in tables.names("clusters")} for row in rows]})
     body = render_template("clusters.html", rows=rows, columns=cluster_model.CLUSTER_COLUMNS,
-                           facets=cluster_model.cluster_facets(rows))
+                           facets=cluster_model.cluster_facets(rows), search=search)
     return _html(body)
 
 
@@ -322,13 +325,3 @@ def _html(body: str) -> Response:
 def _json(data) -> Response:
     return Response(json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json",
                     headers={"Vary": "Accept"})
-
-
-def _csv(columns: list[str], rows: list[dict], filename: str) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
-    return Response(out.getvalue(), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Vary": "Accept"})

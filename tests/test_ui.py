@@ -197,12 +197,14 @@ def test_cluster_table_csv_and_json(client):
     cu32 = next(r for r in rows if r["iri"] == CU32)
     assert cu32["copper"] == "32" and cu32["hydride"] == "8" and cu32["charge"] == "-2"
     assert cu32["formula"] == "[Cu32(PET)24H8Cl2](PPh4)2"  # as ref. 39's title prints it
-    assert cu32["source"] == "https://doi.org/10.1021/jacs.0c06577" and cu32["reference"] == "39"
+    assert cu32["source_doi"] == "10.1021/jacs.0c06577" and cu32["reference"] == "39"
     cu13a = next(r for r in rows if r["label"] == "Cu13a")  # its reaction comes from a comparison (section 3.2)
     assert cu13a["reactions"] == "photocatalytic sulfide oxidation"
+    assert "–" not in response.get_data(as_text=True)  # missing is an empty cell
+    assert any(r["kernel"] == "" for r in rows)
     data = json.loads(get(client, "/clusters?format=json", accept="application/json").data)
     assert len(data["clusters"]) == len(rows)
-    assert {"key": "copper", "title": "Cu"} in data["columns"]
+    assert {"name": "copper", "kind": "integer"}.items() <= next(c for c in data["columns"] if c["name"] == "copper").items()
 
 
 # --- plots --------------------------------------------------------------------------------------------------------

@@ -208,25 +208,14 @@ EXPORT_FORMATS = ["nquads", "trig", "turtle", "ntriples"]
 @_store_option
 def export(fmt: str, output: Path | None, store_path: Path | None) -> None:
     """Dump the whole dataset. N-Quads and TriG keep the named graphs; Turtle and N-Triples hold their union."""
-    from pyoxigraph import RdfFormat
-
-    from nckg.store.graph import format_media_types
+    from nckg.model import dataset  # noqa: PLC0415
 
     store = open_store(store_path)
-    if fmt in ("nquads", "trig"):
-        data = store.dump(RdfFormat.N_QUADS if fmt == "nquads" else RdfFormat.TRIG)
-    else:
-        union = store.run("export_union")
-        data = store.serialize(union, format_media_types(fmt, union)[0])
     if output:
-        if output.suffix == ".gz":  # e.g. the dataset a wheel carries: nckg export --output nckg.nq.gz
-            import gzip
-
-            data = gzip.compress(data, compresslevel=9, mtime=0)  # same bytes for the same graph
-        output.write_bytes(data)
-        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+        dataset.export(store, output, fmt)
+        click.echo(f"wrote {output.stat().st_size} bytes to {output}", err=True)
     else:
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(dataset.export_bytes(store, fmt))
 
 
 @main.command()

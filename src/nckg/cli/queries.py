@@ -79,12 +79,13 @@ def run_query(query_id: str, pairs: tuple[str, ...], fmt: str, store_path: Path 
     _load()
     try:
         query = catalogue.get_query(query_id)
-        bindings = query.bind(_parse_params(pairs))
     except catalogue.UnknownQuery as error:
         raise click.ClickException(f"{error}; see `nckg queries list`") from None
+    store = open_store(store_path)
+    try:
+        bindings = query.bind(_parse_params(pairs), store)
     except catalogue.ParameterError as error:
         raise click.BadParameter(str(error), param_hint="--param") from None
-    store = open_store(store_path)
     result = store.query(query.body, substitutions=bindings)
     if fmt == "table":
         names, rows = catalogue.table(result)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+from pathlib import Path
+
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -96,3 +99,36 @@ def warm(store: GraphStore) -> None:
     labels(store)
     counts(store)
     cluster_table(store)
+
+
+EXPORT_FORMATS = {"nquads": (".nq",), "trig": (".trig",), "turtle": (".ttl",), "ntriples": (".nt",)}
+
+
+def export_bytes(store: GraphStore, fmt: str) -> bytes:
+    """The whole dataset: N-Quads and TriG keep the named graphs; Turtle and N-Triples hold their union."""
+    from nckg.store.graph import format_media_types  # noqa: PLC0415
+
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")
+    if fmt in ("nquads", "trig"):
+        return store.dump(RdfFormat.N_QUADS if fmt == "nquads" else RdfFormat.TRIG)
+    union = store.run("export_union")
+    return store.serialize(union, format_media_types(fmt, union)[0])
+
+
+def export_format(path: Path) -> str:
+    """The export format a file name asks for (`x.nq.gz` -> nquads)."""
+    suffix = path.suffix if path.suffix != ".gz" else Path(path.stem).suffix
+    fmt = next((f for f, suffixes in EXPORT_FORMATS.items() if suffix in suffixes), None)
+    if fmt is None:
+        raise ValueError(f"cannot tell the format of {path.name}: give format= nquads, trig, turtle or ntriples")
+    return fmt
+
+
+def export(store: GraphStore, path: Path, fmt: str | None = None) -> Path:
+    """Write the dataset to `path` (gzip-compressed, reproducibly, when it ends in .gz); returns the path."""
+    data = export_bytes(store, fmt or export_format(path))
+    if path.suffix == ".gz":  # e.g. the dataset a wheel carries: nckg export --output nckg.nq.gz
+        data = gzip.compress(data, compresslevel=9, mtime=0)  # same bytes for the same graph
+    path.write_bytes(data)
+    return path
