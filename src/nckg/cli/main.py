@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from nckg import config
-from nckg.cli.queries import open_store, queries
+from nckg.cli.queries import queries
+from nckg.cli.stores import open_store, packaged_store
 from nckg.sources.mappings import link_counts
 
 
@@ -64,6 +65,9 @@ def build(store_path: Path | None, target: str | None = None, target_protocol: s
     from nckg.build.pipeline import BuildError, build as run_build
     from nckg.sources.loading import DataError
 
+    if not config.in_checkout():
+        _fail(f"nothing to build here: no data/ beside this installation ({config.project_root()}); nckg answers "
+              "from the graph packaged in the wheel; clone the repository to build")
     try:
         report = run_build(store_path)
     except DataError as exc:
@@ -233,7 +237,7 @@ def serve(host: str, port: int, threads: int, http_server: str, workers: int | N
 
     target = store_path or config.store_path()
     if not target.exists():
-        target = _packaged_store(target) or target
+        target = packaged_store(target) or target
     if not target.exists():
         click.echo(f"no store at {target}: building it first", err=True)
         build.callback(store_path=target)
@@ -242,19 +246,6 @@ def serve(host: str, port: int, threads: int, http_server: str, workers: int | N
     os.execv(sys.executable, [sys.executable, "-m", "server", "--host", host, "--port", str(port),
                               "--threads", str(threads), "--store", str(target), "--server", http_server,
                               *(["--workers", str(workers)] if workers is not None else [])])
-
-
-def _packaged_store(missing: Path) -> Path | None:
-    """Outside a checkout, an on-disk store made once from the dataset the installed wheel carries (in the user's
-    cache folder); None in a checkout or when the installation carries no dataset."""
-    from nckg.store import packaged
-
-    dataset = packaged.dataset_path()
-    if config.in_checkout() or dataset is None:
-        return None
-    store = packaged.on_disk_store(dataset)
-    click.echo(f"no store at {missing}: serving the packaged dataset ({store})", err=True)
-    return store
 
 
 main.add_command(queries)
