@@ -18,6 +18,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Store, parse
 
 from nckg import config
 from nckg.model import catalogue
+from nckg.model import catalogue_fixtures
 from nckg.model.catalogue import CatalogueError, ParameterError, Parameter, parse_query
 from nckg.cli.queries import queries as queries_cli
 from nckg.store.graph import GraphStore
@@ -84,7 +85,7 @@ def test_every_query_runs_with_its_defaults(store, query_id):
 
 @pytest.mark.parametrize("query_id", sorted(CATALOGUE))
 def test_every_query_has_an_expected_answer_fixture(query_id):
-    cases = catalogue.load_expected(query_id)
+    cases = catalogue_fixtures.load_expected(query_id)
     for case in cases:
         assert case.get("contains") or case.get("rows") or case.get("max_rows") == 0
         for name in case.get("params") or {}:
@@ -459,16 +460,16 @@ def test_check_case_reports_missing_and_forbidden_rows(store):
     query = CATALOGUE["find-cluster"]
     good = {"contains": [{"id": "cu32h20-dtp_12", "copper_atoms": 32, "label": "Cu32H20L12"}],
             "absent": [{"id": "cu8-cz-cs2_4-s-tbu_4"}], "min_rows": 2}
-    assert catalogue.check_case(store, query, good) == []
-    assert catalogue.check_case(store, query, {"contains": [{"id": "cu32h20-dtp_12", "copper_atoms": 33}]})
-    assert catalogue.check_case(store, query, {"contains": [{"id": "cu32h20-dtp_12"}], "absent": [{"copper_atoms": 32}]})
-    assert catalogue.check_case(store, query, {"contains": [{"no_such_column": 1}]})
-    assert catalogue.check_case(store, query, {"rows": [{"id": "cu32h20-dtp_12"}]}), "two rows, not one"
-    assert catalogue.check_case(store, query, {"params": {"text": "PET"}, "rows": [{"label": "Cu32"}]}) == []
+    assert catalogue_fixtures.check_case(store, query, good) == []
+    assert catalogue_fixtures.check_case(store, query, {"contains": [{"id": "cu32h20-dtp_12", "copper_atoms": 33}]})
+    assert catalogue_fixtures.check_case(store, query, {"contains": [{"id": "cu32h20-dtp_12"}], "absent": [{"copper_atoms": 32}]})
+    assert catalogue_fixtures.check_case(store, query, {"contains": [{"no_such_column": 1}]})
+    assert catalogue_fixtures.check_case(store, query, {"rows": [{"id": "cu32h20-dtp_12"}]}), "two rows, not one"
+    assert catalogue_fixtures.check_case(store, query, {"params": {"text": "PET"}, "rows": [{"label": "Cu32"}]}) == []
     ordered = {"ordered": True, "contains": [{"copper_atoms": 32, "label": "Cu32H20L12"}, {"label": "Cu32"}]}
-    assert catalogue.check_case(store, query, ordered) == [] or catalogue.check_case(
+    assert catalogue_fixtures.check_case(store, query, ordered) == [] or catalogue_fixtures.check_case(
         store, query, {**ordered, "contains": ordered["contains"][::-1]}) == []
-    assert catalogue.check_case(store, query, {"contains": [{"label": {"matches": "^Cu32H"}, "copper_atoms": {"min": 30, "max": 32}}]}) == []
+    assert catalogue_fixtures.check_case(store, query, {"contains": [{"label": {"matches": "^Cu32H"}, "copper_atoms": {"min": 30, "max": 32}}]}) == []
 
 
 def test_runnable_text_finds_the_where_clause_past_comments():

@@ -9,6 +9,7 @@ import pytest
 from pyoxigraph import BlankNode, NamedNode, Quad, Store
 
 from nckg.model import catalogue
+from nckg.model import catalogue_fixtures
 from nckg.store.remote import RemoteHandle, RemoteStore, UploadError, batches, upload
 from nckg.store.graph import GraphStore
 
@@ -55,7 +56,7 @@ def test_expected_answers(loaded, query_id):
     """queries/expected/<id>.yaml holds on the engine, with every parameter case."""
     if query_id in ("ligand-identifiers", "ligands", "clusters-by-ligand-family"):
         _known_difference(loaded, query_id)
-    assert catalogue.check_expected(loaded[1], query_id) == []
+    assert catalogue_fixtures.check_expected(loaded[1], query_id) == []
 
 
 @pytest.mark.parametrize("query_id", QUERIES)

@@ -9,6 +9,8 @@ import click
 
 from nckg.cli.stores import open_store, store_option
 from nckg.model import catalogue
+from nckg.model import catalogue_docs
+from nckg.model import catalogue_fixtures
 
 FORMATS = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/sparql-results+json",
            "xml": "application/sparql-results+xml"}
@@ -89,7 +91,7 @@ def check(query_ids: tuple[str, ...], store_path: Path | None) -> None:
     failed = 0
     for query_id in ids:
         try:
-            problems = catalogue.check_expected(store, query_id)
+            problems = catalogue_fixtures.check_expected(store, query_id)
         except (catalogue.CatalogueError, catalogue.UnknownQuery) as error:
             problems = [str(error)]
         failed += bool(problems)
@@ -107,7 +109,7 @@ def check(query_ids: tuple[str, ...], store_path: Path | None) -> None:
 def doc(output: Path | None, store_path: Path | None) -> None:
     """Write the catalogue document: every question with a sample of its answer from the store."""
     _load()
-    path = catalogue.write_catalogue_document(open_store(store_path), output)
+    path = catalogue_docs.write_catalogue_document(open_store(store_path), output)
     click.echo(f"wrote {path}")
 
 
@@ -117,4 +119,4 @@ def doc(output: Path | None, store_path: Path | None) -> None:
 def examples(endpoint: str) -> None:
     """Print the catalogue as SHACL sparql-examples (Turtle), as served at /.well-known/sparql-examples."""
     _load()
-    click.echo(catalogue.examples_turtle(endpoint=endpoint).decode("utf-8"), nl=False)
+    click.echo(catalogue_docs.examples_turtle(endpoint=endpoint).decode("utf-8"), nl=False)

@@ -52,8 +52,10 @@ def measurement_rows(store: GraphStore, cluster: str | None = None, *, reaction:
     """Measurement rows of one cluster (IRI) or all, only those of the reaction, metric and product given (each
     resolved by the vocabulary: label, id, synonym or IRI; vocabulary.UnknownName lists the known ones)."""
     vocab = vocabulary(store)
-    wanted = {key: vocab.resolve(value, FILTERS[key][1]).iri
-              for key, value in (("reaction", reaction), ("metric", metric), ("product", product)) if value is not None}
     records = measurement_terms(store, cluster)
+    every = measurement_terms(store) if cluster else records
+    wanted = {key: vocab.resolve(value, FILTERS[key][1],  # among the terms measured: the error lists those
+                                 among={r[FILTERS[key][0]].value for r in every if r[FILTERS[key][0]] is not None}).iri
+              for key, value in (("reaction", reaction), ("metric", metric), ("product", product)) if value is not None}
     return [measurement_row(r) for r in records
             if all(r[FILTERS[key][0]] is not None and r[FILTERS[key][0]].value == iri for key, iri in wanted.items())]

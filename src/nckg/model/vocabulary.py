@@ -20,7 +20,7 @@ from nckg.model.search import search_key
 from nckg.model.terms import per_version
 from nckg.store.graph import GraphStore
 
-SHOWN = 40  # how many known names an error message lists at most
+SHOWN = 100  # how many known names an error message lists at most
 
 
 @dataclass(frozen=True)
