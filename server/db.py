@@ -17,7 +17,8 @@ from nckg import config
 from nckg.model import dataset
 from nckg.store.backend import is_remote, open_handle, resolve_in_memory, worker_memory_mb, worker_startup_timeout
 from nckg.store.graph import GraphStore, StoreHandle
-from nckg.store.worker import Answer, Job, WorkerPool, run_in_process
+from nckg.store.jobs import Answer, Job
+from nckg.store.pool import WorkerPool, run_in_process
 
 __all__ = ["StoreHandle", "get_store", "get_pool", "init_app", "is_remote", "run_query"]
 
@@ -101,7 +102,7 @@ def _warm_pages(app: Flask) -> None:
 
 
 def run_query(job: Job, app: Flask | None = None) -> Answer:
-    """Run an untrusted query job with the app's timeout; raises nckg.store.worker.JobFailed (and subclasses)."""
+    """Run an untrusted query job with the app's timeout; raises nckg.store.jobs.JobFailed (and subclasses)."""
     app = app or current_app
     pool = get_pool(app)
     if pool is None:

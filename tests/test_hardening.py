@@ -27,7 +27,8 @@ from conftest import CU32_FORMULA, FIXTURES, build_test_store
 from nckg.build import pipeline as build
 from nckg.store.limits import nesting_depth, service_targets
 from nckg.store.graph import GraphStore, UpdateRefused
-from nckg.store.worker import Job, JobFailed, WorkerPool
+from nckg.store.jobs import Job, JobFailed
+from nckg.store.pool import WorkerPool
 from server import create_app, db
 from server.production import create_server
 
