@@ -79,7 +79,8 @@ class ClusterPage:
             if m["unit"] is not None and m["unit"].value == "percent" and m["value"] is not None:
                 label = m["metric"].text + (f" ({m['product'].text})" if m["product"] is not None else "")
                 if m["potential"] is not None:
-                    label += f" at {m['potential'].text} V"
+                    reference = m["referenceElectrode"]
+                    label += f" at {m['potential'].text} V" + (" vs RHE" if reference and reference.value == "RHE" else "")
                 points.append({"label": label, "value": m["value"].python, "measurement": m["measurement"].value,
                                "qualifier": m["qualifier"].text if m["qualifier"] is not None else None})
         return points
