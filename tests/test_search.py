@@ -73,3 +73,15 @@ def test_cluster_browser_page_has_facets_and_search_keys(client, store):
     assert "reconstructed from the review's text" in html and "— the review's Table 1 (" not in html
     data = json.loads(client.get("/clusters?format=json").data)
     assert "search" not in data["clusters"][0] and "ligand_families" in data["clusters"][0]
+
+
+def test_find_cluster_by_geometry_synthesis_method_and_product_synonym(store):
+    """Kernel or core geometry ("tetrahedral" finds the di-tetrahedral Cu8-2), the method of a synthesis that makes
+    the cluster by label or abbreviation ("gradient reduction", "GRS"), and a product by synonym ("formate")."""
+    tetrahedral = find(store, "tetrahedral")
+    assert "cu8-cz-cs2_4-s-tbu_4" in tetrahedral and "geometries" in tetrahedral["cu8-cz-cs2_4-s-tbu_4"]
+    grs, gradient = find(store, "GRS"), find(store, "gradient reduction")
+    assert grs and set(grs) == set(gradient) and all("methods" in kinds for kinds in grs.values())
+    assert "cu13-a" in grs
+    formate = find(store, "formate")
+    assert "cu8-cz-cs2_4-s-tbu_4" in formate and "products" in formate["cu8-cz-cs2_4-s-tbu_4"]
