@@ -28,6 +28,9 @@ class Evidenced(Record):
     evidence: list[Evidence] = Field(min_length=1)
     note: str | None = None
     interpreted: list[str] = []  # fields read from garbled text; their reading is explained in `note`
+    # set by `nckg draft` on every proposed record; the checks refuse a record that still carries them
+    status: Literal["draft"] | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1)
 
     @model_validator(mode="after")
     def _interpretation_explained(self):

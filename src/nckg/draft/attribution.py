@@ -1,0 +1,131 @@
+"""Which cluster a formula, a value or a comparison belongs to.
+
+Clusters: a full formula is a cluster; a short label written right after it in brackets ("[…]⁺ (Cu₅₇H₂₀)") is its
+label; another short label ("Cu₅₇H₂₀", "Cu₅₇") names the one full formula of the same section (else of the text)
+with that copper and hydride count; labels with a variant mark (Cu13a, Cu₆-NH, Cu₈-1) stay clusters of their own.
+Values: the cluster named in the sentence nearest before the value (else after it); values listed with
+"respectively" go to the clusters in the order written; a sentence without a formula inherits the last cluster of
+its section, with a lower confidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nckg.draft.formulas import Mention
+from nckg.draft.records import DraftCluster
+from nckg.draft.segment import Sentence
+from nckg.draft.values import Value
+
+_ALIAS_GAP = re.compile(r"^[\s$]*(?:\\left)?[\s$]*\([\s$]*$")
+
+
+def _short_key(m: Mention) -> str:
+    return f"cu{m.copper}" + (f"h{m.hydride}" if m.hydride else "") + (f"-{m.variant}" if m.variant else "")
+
+
+def resolve_clusters(found: list[tuple[Sentence, list[Mention]]]) -> tuple[dict[str, DraftCluster],
+                                                                           dict[int, list[tuple[Mention, str]]]]:
+    """Cluster records and, per sentence, each formula with the key of the cluster it names."""
+    clusters: dict[str, DraftCluster] = {}
+    aliases: dict[str, str] = {}
+    for sentence, mentions in found:  # full formulas first, and the labels printed right after them
+        for i, m in enumerate(mentions):
+            if not m.full:
+                continue
+            key = m.cluster_id()
+            clusters.setdefault(key, DraftCluster(key, m, sentence, confidence=_formula_confidence(m)))
+            if i + 1 < len(mentions) and not mentions[i + 1].full:
+                nxt = mentions[i + 1]
+                if _ALIAS_GAP.match(sentence.text[m.end:nxt.start]):
+                    aliases.setdefault(_short_key(nxt), key)
+        _respective_labels(sentence, mentions, aliases)
+    full_by_core: dict[tuple, list[tuple[str, str]]] = {}
+    for key, cl in clusters.items():
+        full_by_core.setdefault((cl.mention.copper, cl.mention.hydride or 0), []).append((key, cl.sentence.section))
+        full_by_core.setdefault((cl.mention.copper, None), []).append((key, cl.sentence.section))
+    keys: dict[int, list[tuple[Mention, str]]] = {}
+    for sentence, mentions in found:
+        for m in mentions:
+            key = m.cluster_id() if m.full else _short(m, sentence, aliases, full_by_core)
+            if key not in clusters:
+                clusters[key] = DraftCluster(key, m, sentence, confidence=_formula_confidence(m))
+            cl = clusters[key]
+            label = re.sub(r"\s+", "", m.written.strip("$ ()"))
+            if label and label not in cl.labels:
+                cl.labels.append(label)
+            if sentence not in cl.evidence and len(cl.evidence) < 3:
+                cl.evidence.append(sentence)
+            keys.setdefault(sentence.index, []).append((m, key))
+    return clusters, keys
+
+
+def _respective_labels(sentence: Sentence, mentions: list[Mention], aliases: dict[str, str]) -> None:
+    """"A, B and C (Cu8-1, Cu8-2 and Cu8-3, respectively)": the labels name the formulas in order."""
+    if "respectively" not in sentence.text:
+        return
+    full = [m for m in mentions if m.full]
+    labels = [m for m in mentions if not m.full and full and m.start > full[-1].end]
+    if len(full) > 1 and len(labels) >= len(full):
+        for formula, label in zip(full, labels):
+            aliases.setdefault(_short_key(label), formula.cluster_id())
+
+
+def _short(m: Mention, sentence: Sentence, aliases: dict[str, str], full_by_core: dict) -> str:
+    """The cluster a formula without ligands names: its alias, the one full formula with its core, or itself."""
+    short = _short_key(m)
+    if short in aliases:
+        return aliases[short]
+    if m.variant:
+        return short
+    candidates = full_by_core.get((m.copper, m.hydride or 0) if m.hydride else (m.copper, None), [])
+    same_section = {key for key, section in candidates if section == sentence.section}
+    anywhere = {key for key, _ in candidates} if m.hydride else set()  # "Cu26" alone is too vague text-wide
+    for pool in (same_section, anywhere):
+        if len(pool) == 1:
+            return next(iter(pool))
+    return short
+
+
+def _formula_confidence(m: Mention) -> float:
+    if not m.full:
+        return 0.5
+    known = sum(p.known for p in m.ligands) / len(m.ligands)
+    return round(0.6 + 0.3 * known, 2)
+
+
+def attribute(values: list[Value], sentence: Sentence, named: list[tuple[Mention, str]],
+              context: str | None) -> list[tuple[str | None, float, str]]:
+    """(cluster key, confidence, how) for each value of the sentence."""
+    distinct = list(dict.fromkeys(key for _, key in named))
+    result: list[tuple[str | None, float, str]] = []
+    respectively = "respectively" in sentence.text
+    by_metric: dict[str, list[Value]] = {}
+    for value in values:
+        by_metric.setdefault(value.metric or value.unit, []).append(value)
+    for value in values:
+        group = by_metric[value.metric or value.unit]
+        if respectively and len(distinct) > 1 and len(group) == len(distinct):
+            result.append((distinct[group.index(value)], 0.8, "listed with 'respectively'"))
+        elif len(distinct) == 1:
+            result.append((distinct[0], 0.85, "the one cluster named in the sentence"))
+        elif distinct:
+            before = [(m, key) for m, key in named if m.end <= value.start]
+            m, key = before[-1] if before else min(named, key=lambda item: item[0].start - value.end)
+            result.append((key, 0.65, "the cluster named nearest before the value" if before
+                           else "the cluster named just after the value"))
+        elif context:
+            result.append((context, 0.5, "no cluster in the sentence: the last cluster named in the section"))
+        else:
+            result.append((None, 0.0, "no cluster named in the sentence or before it in the section"))
+    return result
+
+
+def distribute(conditions: list[Value], measured: list[Value], respectively: bool) -> list[Value | None]:
+    """The condition value (e.g. a potential) that goes with each measured value."""
+    if not conditions:
+        return [None] * len(measured)
+    if respectively and len(conditions) == len(measured) > 1:
+        return list(conditions)
+    return [max((c for c in conditions if c.start < v.start), key=lambda c: c.start, default=conditions[0])
+            for v in measured]
