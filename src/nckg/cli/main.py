@@ -1,4 +1,4 @@
-"""The `nckg` command line: build, validate, stats, query, export, serve, queries."""
+"""The `nckg` command line: build, validate, stats, query, export, serve, queries, draft."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from nckg import config
+from nckg.cli.draft import draft
 from nckg.cli.queries import open_store, queries
 from nckg.sources.mappings import link_counts
 
@@ -269,4 +270,5 @@ def _packaged_store(missing: Path) -> Path | None:
 
 
 main.add_command(queries)
+main.add_command(draft)
 

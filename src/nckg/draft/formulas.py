@@ -19,7 +19,9 @@ from nckg.sources.schema import Cluster, Composition, LigandCount
 
 MIN_COPPER = 3  # "Cu2+", "Cu1-S1" are ions and bonds, not clusters
 _FOLD = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻−–", "01234567890123456789+---")
-_DROP = set("${}_^*`")
+_DROP = set("${}_*`")
+_SUPERSCRIPTS = set("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+_SYMBOLS = {r"\equiv": "≡", r"\textequiv": "≡", r"\cdot": "·"}
 _COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
 _START = re.compile(r"(?<![A-Za-z0-9])(?:([A-Z])-)?\[?Cu(?=\d)")
 _DIGITS = re.compile(r"\d+")
@@ -73,8 +75,14 @@ def compact(text: str) -> tuple[str, list[int]]:
     while i < len(text):
         if text[i] == "\\":
             match = _COMMAND.match(text, i)
+            if match and match.group(0) in _SYMBOLS:
+                out.append(_SYMBOLS[match.group(0)])
+                where.append(i)
             i = match.end() if match else i + 1
             continue
+        if text[i] in _SUPERSCRIPTS and (i == 0 or text[i - 1] not in _SUPERSCRIPTS):
+            out.append("^")  # "Cu₄²⁺" -> "Cu4^2+": the charge stays apart from the count
+            where.append(i)
         if text[i] not in _DROP:
             out.append(text[i].translate(_FOLD))
             where.append(i)
@@ -132,7 +140,7 @@ def _parse(s: str, i: int, lexicon: Lexicon) -> tuple[dict, int] | None:
             j = after
         elif (bare_ligand := re.match(r"([A-Z][A-Za-z]*)(\d+)", s[j:])) and (bracket or fields["ligands"] or
                                                                              fields["hydride"] is not None):
-            if bare(bare_ligand.group(1)) in COUNTER_IONS:
+            if bare(bare_ligand.group(0)) in COUNTER_IONS:
                 fields["counter_ion"] = bare_ligand.group(0)
                 j += bare_ligand.end()
                 break
@@ -142,7 +150,7 @@ def _parse(s: str, i: int, lexicon: Lexicon) -> tuple[dict, int] | None:
             break
     if bracket and s[j: j + 1] == "]":
         j += 1
-        charge = re.match(r"(\d*)([+-])(?![A-Za-z0-9])", s[j:])
+        charge = re.match(r"\^?(\d*)([+-])(?![A-Za-z0-9])", s[j:])
         if charge:
             fields["charge"] = int(charge.group(1) or 1) * (1 if charge.group(2) == "+" else -1)
             j += charge.end()
@@ -153,7 +161,7 @@ def _parse(s: str, i: int, lexicon: Lexicon) -> tuple[dict, int] | None:
         if variant := re.match(r"([a-z])(?![a-z])|\s?-([A-Z]{1,2}|\d)(?![A-Za-z0-9+])", s[j:]):
             fields["variant"] = (variant.group(1) or variant.group(2)).lower()
             j += variant.end()
-        elif charge := re.match(r"(\d*)([+-])(?![A-Za-z0-9])", s[j:]):
+        elif charge := re.match(r"\^(\d*)([+-])(?![A-Za-z0-9])", s[j:]):
             fields["charge"] = int(charge.group(1) or 1) * (1 if charge.group(2) == "+" else -1)
             j += charge.end()
     return fields, j
@@ -174,8 +182,7 @@ def spot(text: str, lexicon: Lexicon) -> list[Mention]:
         if match.group(1) and not fields["variant"]:
             fields["variant"], begin = match.group(1).lower(), match.start()
         start, stop = where[begin], where[end - 1] + 1
-        # closing markup that belongs to the formula ("$", "}", "\right]^{2+}$")
-        while stop < len(text) and text[stop] in "}$" and text[stop - 1] != " ":
+        while stop < len(text) and text[stop] == "}":  # closing markup of the formula's last group
             stop += 1
         found.append(Mention(start, stop, text[start:stop], **fields))
         taken = end
