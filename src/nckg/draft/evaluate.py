@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nckg.draft import formulas
+from nckg.draft.lexicon import load_lexicon
 from nckg.draft.pipeline import draft
 from nckg.draft.records import DraftMeasurement
 from nckg.namespaces import REVIEW_DOI
@@ -54,6 +56,24 @@ class SectionScore:
                 "drafted": self.drafted, "correct": self.correct, "catalytic": self.catalytic,
                 "catalytic_found": self.catalytic_found, "missed": self.missed,
                 "tuned_on": self.section in TUNED_ON}
+
+
+def formula_agreement(registry) -> dict:
+    """How many curated clusters' `formula_as_written` the formula parser reads to the curated id (variant aside)."""
+    lexicon = load_lexicon()
+    counts = {"same_id": 0, "different_id": 0, "not_read": 0, "different": []}
+    for cid, (_, cl) in registry.clusters.items():
+        full = [m for m in formulas.spot(cl.formula_as_written, lexicon) if m.full]
+        if len(full) != 1:
+            counts["not_read"] += 1
+            continue
+        expected = cid.removesuffix(f"-{cl.variant}") if cl.variant else cid
+        if full[0].cluster_id() == expected:
+            counts["same_id"] += 1
+        else:
+            counts["different_id"] += 1
+            counts["different"].append(f"{cl.formula_as_written}: read {full[0].cluster_id()}, curated {expected}")
+    return counts
 
 
 def curated_truth(data_dir: Path | None = None) -> list[Truth]:
@@ -109,7 +129,7 @@ def evaluate(text: str | None = None, data_dir: Path | None = None) -> dict:
         score = scores[d.sentence.section]
         score.drafted += 1
         score.correct += i in used
-    return {"seconds": round(seconds, 3), "sentences": len(result.sentences), "clusters": len(result.clusters),
+    return {"formulas": formula_agreement(build_registry(load_all(data_dir))[0]), "seconds": round(seconds, 3), "sentences": len(result.sentences), "clusters": len(result.clusters),
             "measurements": len(result.measurements), "unattributed": len(result.unattributed),
             "comparisons": len(result.comparisons), "tuned_on": list(TUNED_ON),
             "sections": [s.as_dict() for s in scores.values()]}
@@ -159,6 +179,12 @@ def markdown(result: dict, command: str) -> str:
         t = totals(result["sections"], tuned=tuned)
         lines.append(f"| **{label}** | | {t['curated']} | {t['found']} | {t['value_found']} | {_pct(t['recall'])} | "
                      f"{t['drafted']} | {t['correct']} | {_pct(t['precision'])} | {_pct(t['catalytic_recall'])} |")
+    f = result["formulas"]
+    lines += ["", "## Formula parser against the curated clusters", "",
+              f"Of the curated clusters' `formula_as_written`, {f['same_id']} are read to exactly the curated id, "
+              f"{f['different_id']} to another id and {f['not_read']} are not read as one full formula (labels such as "
+              "Cu6-NH, or several formulas in one field).", ""]
+    lines += [f"- {item}" for item in f["different"]]
     lines += ["", "## Missed curated measurements", ""]
     lines += [f"- {s['section']}: {miss}" for s in result["sections"] for miss in s["missed"]]
     return "\n".join(lines) + "\n"

@@ -25,7 +25,11 @@ _SYMBOLS = {r"\equiv": "≡", r"\textequiv": "≡", r"\cdot": "·"}
 _COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
 _START = re.compile(r"(?<![A-Za-z0-9])(?:([A-Z])-)?\[?Cu(?=\d)")
 _DIGITS = re.compile(r"\d+")
-COUNTER_IONS = {"pf6", "bf4", "sbf6", "clo4", "bph4", "otf"}  # written after a formula, not ligands
+# counter-ions written after a formula (never ligands inside it) and their charge; after "]" a chloride or nitrate
+# is a counter-ion too, so "[…]Cl" and "[…](ClO4)2" give the cluster's charge when it is not written
+COUNTER_IONS = {"pf6": -1, "bf4": -1, "sbf6": -1, "clo4": -1, "bph4": -1, "otf": -1, "pph4": 1}
+OUTER_IONS = {**COUNTER_IONS, "cl": -1, "no3": -1, "br": -1, "i": -1}
+_OUTER = re.compile(r"\s?[·.]?\s?(?:\(([A-Za-z][A-Za-z0-9]*)\)(\d*)|([A-Z][A-Za-z]*\d*))")
 
 
 @dataclass
@@ -49,6 +53,7 @@ class Mention:
     charge: int | None = None
     variant: str | None = None
     counter_ion: str | None = None
+    charge_from_counter_ion: bool = False
 
     @property
     def full(self) -> bool:
@@ -133,6 +138,10 @@ def _parse(s: str, i: int, lexicon: Lexicon) -> tuple[dict, int] | None:
             if end < 0 or not inner.strip() or inner.strip().isdigit():
                 break
             count, after = _number(s, end)
+            if bare(inner) in COUNTER_IONS:  # "[Cu3(NHC)3(PF6)3]": the ions, not ligands
+                fields["counter_ion"] = s[j:after]
+                j = after
+                continue
             if inner.strip() == "H":
                 fields["hydride"], j = count or 1, after
                 continue
@@ -140,8 +149,10 @@ def _parse(s: str, i: int, lexicon: Lexicon) -> tuple[dict, int] | None:
             j = after
         elif (bare_ligand := re.match(r"([A-Z][A-Za-z]*)(\d+)", s[j:])) and (bracket or fields["ligands"] or
                                                                              fields["hydride"] is not None):
-            if bare(bare_ligand.group(0)) in COUNTER_IONS:
+            if bare(bare_ligand.group(0)) in COUNTER_IONS:  # "Cu8(H)-(L1)6PF6"
                 fields["counter_ion"] = bare_ligand.group(0)
+                fields["charge"] = -COUNTER_IONS[bare(bare_ligand.group(0))]
+                fields["charge_from_counter_ion"] = True
                 j += bare_ligand.end()
                 break
             fields["ligands"].append(_ligand(bare_ligand.group(1), int(bare_ligand.group(2)), lexicon))
@@ -154,9 +165,13 @@ def _parse(s: str, i: int, lexicon: Lexicon) -> tuple[dict, int] | None:
         if charge:
             fields["charge"] = int(charge.group(1) or 1) * (1 if charge.group(2) == "+" else -1)
             j += charge.end()
-        elif counter := re.match(r"\(?([A-Z][A-Za-z0-9]*)\)?(\d*)", s[j:]):
-            fields["counter_ion"] = counter.group(0)
-            j += counter.end()
+        elif counter := _OUTER.match(s, j):
+            fields["counter_ion"] = counter.group(0).strip(" ·.")
+            ion = bare(counter.group(1) or counter.group(3))
+            if ion in OUTER_IONS:
+                fields["charge"] = -OUTER_IONS[ion] * int(counter.group(2) or 1)
+                fields["charge_from_counter_ion"] = True
+            j = counter.end()
     elif not bracket:
         if variant := re.match(r"([a-z])(?![a-z])|\s?-([A-Z]{1,2}|\d)(?![A-Za-z0-9+])", s[j:]):
             fields["variant"] = (variant.group(1) or variant.group(2)).lower()

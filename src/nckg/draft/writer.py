@@ -42,7 +42,8 @@ def _cluster(draft: Draft, cl: DraftCluster) -> dict:
     if unknown := [p.written for p in m.ligands if not p.known]:
         notes.append("ligands not in data/ligands.yaml (register them): " + ", ".join(unknown))
     if m.counter_ion:
-        notes.append(f"written with counter-ion {m.counter_ion}")
+        notes.append(f"written with counter-ion {m.counter_ion}"
+                     + (" (the charge is read from it)" if m.charge_from_counter_ion else ""))
     if cited := _cited_note(draft, cl.evidence):
         notes.append(cited)
     record = {k: v for k, v in record.items() if v is not None}
