@@ -24,6 +24,7 @@ _FOLD = str.maketrans({"₀": "0", "₁": "1", "₂": "2", "₃": "3", "₄": "4
                        "⁸": "8", "⁹": "9", "⁺": "+", "⁻": "-", "−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-",
                        "$": " ", "{": " ", "}": " ", "_": " ", "^": " ", "\\": " ", "*": " ", "`": " ",
                        "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+_INITIAL = re.compile(r"(?<!\d )\b[A-Z]\.$")  # "J. Smith", but not the unit of "at -0.9 V."
 _LATEX_WORD = re.compile(r"\\(?:text|mathrm|left|right|mathbf|rm|operatorname)(?![A-Za-z])")
 _ANCHOR = re.compile(r"\]\(#page-[^)]*\)")
 
@@ -67,7 +68,7 @@ def _split(paragraph: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for boundary in _BOUNDARY.finditer(paragraph):
         before = paragraph[start:boundary.start()]
-        if before.endswith(_ABBREVIATIONS) or re.search(r"\b[A-Z]\.$", before):
+        if before.endswith(_ABBREVIATIONS) or _INITIAL.search(before):
             continue
         spans.append((start, boundary.start()))
         start = boundary.end()
