@@ -102,7 +102,7 @@ def test_measurements_range_reference_electrode_product_and_respectively(lexicon
     current = next(r for r in records if r["metric"] == "PartialCurrentDensity")
     assert current["value"] == -12.5 and current["unit"] == "mA/cm2"
     assert current["conditions"] == {"potential_v": -0.9}  # no reference electrode written
-    assert current["cluster"] == "cu32h20-pet_24"  # inherited from the section, with a lower confidence
+    assert current["cluster"] == "cu32h20-pet_24"  # inherited from the paragraph, with a lower confidence
     assert current["confidence"] < fe["confidence"]
     gaps = {r["cluster"]: r["value"] for r in records if r["metric"] == "BandGap"}
     assert gaps == {"cu13-a": 2.39, "cu13-b": 2.36}

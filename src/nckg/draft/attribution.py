@@ -5,7 +5,7 @@ label; another short label ("Cu₅₇H₂₀", "Cu₅₇") names the one full fo
 with that copper and hydride count; labels with a variant mark (Cu13a, Cu₆-NH, Cu₈-1) stay clusters of their own.
 Values: the cluster named in the sentence nearest before the value (else after it); values listed with
 "respectively" go to the clusters in the order written; a sentence without a formula inherits the last cluster of
-its section, with a lower confidence.
+its paragraph, with a lower confidence.
 """
 
 from __future__ import annotations
@@ -115,9 +115,9 @@ def attribute(values: list[Value], sentence: Sentence, named: list[tuple[Mention
             result.append((key, 0.65, "the cluster named nearest before the value" if before
                            else "the cluster named just after the value"))
         elif context:
-            result.append((context, 0.5, "no cluster in the sentence: the last cluster named in the section"))
+            result.append((context, 0.5, "no cluster in the sentence: the last cluster named in the paragraph"))
         else:
-            result.append((None, 0.0, "no cluster named in the sentence or before it in the section"))
+            result.append((None, 0.0, "no cluster named in the sentence or before it in the paragraph"))
     return result
 
 

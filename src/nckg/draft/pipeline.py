@@ -54,7 +54,8 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
     clusters, named = attribution.resolve_clusters(found)
     result = Draft(doi, sentences, clusters, [], [], {}, lexicon.reaction_mappings,
                    references.reference_dois(segment.reference_list(text)), {}, [], [], named)
-    context: dict[str, str] = {}  # section -> last cluster key named
+    context: dict[int, str] = {}  # paragraph -> last cluster key named in it
+    products: dict[int, str] = {}  # paragraph -> last product named in it
     seen_reactions: dict[str, Counter] = {}  # section -> reactions named so far
     for sentence, mentions in found:
         masked = _blank(sentence.masked, [(m.start, m.end) for m in mentions])
@@ -82,17 +83,21 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
             elif value.unit != "celsius":
                 result.unassigned.append((sentence, value))
         respectively = "respectively" in sentence.text
-        owners = attribution.attribute(measured, sentence, here, context.get(sentence.section))
+        owners = attribution.attribute(measured, sentence, here, context.get(sentence.paragraph))
         for value, potential, (key, confidence, how) in zip(
                 measured, attribution.distribute(potentials, measured, respectively), owners):
             record = DraftMeasurement(value, sentence, clusters.get(key) if key else None,
                                       None if value.metric in NO_REACTION else reaction,
                                       _conditions(masked, potential, times), confidence, [how])
             if value.product is None and value.metric not in values.NO_PRODUCT:
+                value.product = products.get(sentence.paragraph)
                 record.confidence = round(record.confidence - 0.1, 2)
-                record.why.append("no product named in the sentence")
+                record.why.append("no product named in the sentence" + (": the last product named in the paragraph"
+                                                                        if value.product else ""))
             (result.measurements if record.cluster else result.unattributed).append(record)
         result.comparisons += comparisons.compare(sentence, masked, here, clusters, lexicon, reaction)
         if here:
-            context[sentence.section] = here[-1][1]
+            context[sentence.paragraph] = here[-1][1]
+        if named_products := values.products_in(masked, lexicon):
+            products[sentence.paragraph] = named_products[-1]
     return result

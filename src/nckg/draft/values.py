@@ -25,7 +25,7 @@ UNITS = [  # (pattern right after the number, unit notation)
 ]
 _UNIT = "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _) in enumerate(UNITS))
 _VALUE = re.compile(_NUMBER + r"(?:\s*(?:-|to|~)\s*(-\s?)?(\d+(?:\.\d+)?))?\s*(?:" + _UNIT + ")")
-_LISTED = re.compile(_NUMBER + r"\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)$")
+_LISTED = re.compile(_NUMBER + r"\)?\s*(?:,\s*(?:and\s+)?|and\s+|or\s+|vs\.?\s+)$")
 _REFERENCE = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s*\.?\s*(RHE|RHE|SHE|NHE|SCE|Ag/AgCl)\b\)?")
 _QUALIFIERS = [(r"(?:over|above|more than|exceed\w*|>)\s*$", "over"), (r"(?:~|≈|ca\.|approximately)\s*$", "approximately"),
                (r"(?:about|around)\s*$", "about"), (r"(?:nearly|almost)\s*$", "nearly"), (r"up to\s*$", "up-to"),
@@ -107,6 +107,12 @@ def name_metric(value: Value, masked: str, lexicon: Lexicon, taken_until: int = 
         return max(before, key=lambda h: (h[1], -allowed.index(h[2])))[2]
     after = [h for h in hits if h[0] >= value.end and h[0] - value.end < 40]
     return min(after, key=lambda h: h[0])[2] if after else None
+
+
+def products_in(masked: str, lexicon: Lexicon) -> list[str]:
+    """The products named in a sentence, in order."""
+    return [chem for _, chem in sorted((m.start(), chem) for pattern, chem in lexicon.product_cues
+                                       for m in pattern.finditer(masked))]
 
 
 def name_product(value: Value, masked: str, lexicon: Lexicon) -> str | None:
