@@ -94,19 +94,23 @@ def _formula_confidence(m: Mention) -> float:
     return round(0.6 + 0.3 * known, 2)
 
 
+_VERSUS = re.compile(r"\d\)?\s*vs\.?\s*\(?-?\d")  # "(0.27 vs. 0.58 eV)": the values in the clusters' order
+
+
 def attribute(values: list[Value], sentence: Sentence, named: list[tuple[Mention, str]],
-              context: str | None) -> list[tuple[str | None, float, str]]:
-    """(cluster key, confidence, how) for each value of the sentence."""
+              context: str | None, following: str | None = None) -> list[tuple[str | None, float, str]]:
+    """(cluster key, confidence, how) for each value of the sentence; `context` is the last cluster named before
+    the sentence in its paragraph, `following` the first one named in the next sentence."""
     distinct = list(dict.fromkeys(key for _, key in named))
     result: list[tuple[str | None, float, str]] = []
-    respectively = "respectively" in sentence.text
+    respectively = "respectively" in sentence.text or bool(_VERSUS.search(sentence.masked))
     by_metric: dict[str, list[Value]] = {}
     for value in values:
         by_metric.setdefault(value.metric or value.unit, []).append(value)
     for value in values:
         group = by_metric[value.metric or value.unit]
         if respectively and len(distinct) > 1 and len(group) == len(distinct):
-            result.append((distinct[group.index(value)], 0.8, "listed with 'respectively'"))
+            result.append((distinct[group.index(value)], 0.8, "listed with 'respectively' (or 'vs.')"))
         elif len(distinct) == 1:
             result.append((distinct[0], 0.85, "the one cluster named in the sentence"))
         elif distinct:
@@ -116,8 +120,11 @@ def attribute(values: list[Value], sentence: Sentence, named: list[tuple[Mention
                            else "the cluster named just after the value"))
         elif context:
             result.append((context, 0.5, "no cluster in the sentence: the last cluster named in the paragraph"))
+        elif following:
+            result.append((following, 0.4, "no cluster before it in the paragraph: the first one named in the next "
+                                            "sentence"))
         else:
-            result.append((None, 0.0, "no cluster named in the sentence or before it in the paragraph"))
+            result.append((None, 0.0, "no cluster named in the sentence or around it in the paragraph"))
     return result
 
 

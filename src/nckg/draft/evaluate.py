@@ -1,7 +1,7 @@
 """The drafter measured on text the curators already did: the review's sections against data/papers/*.yaml.
 
-A curated measurement is found when a drafted one in one of its evidence sections has the same value (or range),
-the same unit, a cluster with the same copper and hydride count and, where the curated record names a product, the
+A curated measurement is found when a drafted one in one of its evidence sections has the same metric, the same
+value (or range), the same unit, a cluster with the same copper and hydride count and, where the curated record names a product, the
 same product; each drafted record matches at most one curated record. Precision counts the drafted measurements of
 the sections that hold curated measurements.
 """
@@ -96,7 +96,7 @@ def _same_value(d: DraftMeasurement, t: Truth) -> bool:
 
 
 def _matches(d: DraftMeasurement, t: Truth) -> bool:
-    return (d.sentence.section in t.sections and _same_value(d, t) and d.cluster is not None
+    return (d.sentence.section in t.sections and _same_value(d, t) and d.metric == t.metric and d.cluster is not None
             and d.cluster.mention.core == t.core and (t.product is None or d.value.product == t.product))
 
 
@@ -163,9 +163,9 @@ def markdown(result: dict, command: str) -> str:
              f"{result['seconds']:.2f} s (one process); {result['clusters']} clusters, {result['measurements']} "
              f"attributed measurements, {result['unattributed']} unattributed, {result['comparisons']} comparisons.", "",
              "A curated measurement counts as found when a drafted one in one of its evidence sections has the same "
-             "value or range, the same unit, a cluster with the same Cu and hydride count and (where the curated "
+             "metric, value or range, the same unit, a cluster with the same Cu and hydride count and (where the curated "
              "record names one) the same product. Precision: drafted measurements of these sections that match a "
-             "curated one. `value ok` = value and unit found in the section but cluster or product wrong.", "",
+             "curated one. `value ok` = value and unit found in the section but metric, cluster or product wrong.", "",
              f"Rules (cue words, attribution) were written looking at sections {', '.join(result['tuned_on'])} only; "
              "the other sections are held out (the formula grammar was checked on formulas of all of section 3).", "",
              "| section | held out | curated | found | value ok | recall | drafted | correct | precision | "

@@ -83,7 +83,10 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
             elif value.unit != "celsius":
                 result.unassigned.append((sentence, value))
         respectively = "respectively" in sentence.text
-        owners = attribution.attribute(measured, sentence, here, context.get(sentence.paragraph))
+        after = sentences[sentence.index + 1] if sentence.index + 1 < len(sentences) else None
+        following = (named[after.index][0][1] if after is not None and after.paragraph == sentence.paragraph
+                     and named.get(after.index) else None)
+        owners = attribution.attribute(measured, sentence, here, context.get(sentence.paragraph), following)
         for value, potential, (key, confidence, how) in zip(
                 measured, attribution.distribute(potentials, measured, respectively), owners):
             record = DraftMeasurement(value, sentence, clusters.get(key) if key else None,

@@ -25,6 +25,7 @@ _FOLD = str.maketrans({"₀": "0", "₁": "1", "₂": "2", "₃": "3", "₄": "4
                        "$": " ", "{": " ", "}": " ", "_": " ", "^": " ", "\\": " ", "*": " ", "`": " ",
                        "\u00a0": " ", "\u2009": " ", "\u202f": " "})
 _INITIAL = re.compile(r"(?<!\d )\b[A-Z]\.$")  # "J. Smith", but not the unit of "at -0.9 V."
+_CONTINUED = re.compile(r"^[a-z(]")
 _LATEX_WORD = re.compile(r"\\(?:text|mathrm|left|right|mathbf|rm|operatorname)(?![A-Za-z])")
 _ANCHOR = re.compile(r"\]\(#page-[^)]*\)")
 
@@ -35,7 +36,7 @@ class Sentence:
 
     index: int
     section: str
-    paragraph: int
+    paragraph: int  # line number of the paragraph (of its first part when a page or figure broke it)
     start: int
     end: int
     text: str
@@ -78,7 +79,7 @@ def _split(paragraph: str) -> list[tuple[int, int]]:
 
 def sentences(text: str, *, default_section: str = "Abstract") -> list[Sentence]:
     """Every sentence of the text with its section; stops at the reference list (see nckg.draft.references)."""
-    found, section, offset = [], default_section, 0
+    found, section, offset, body = [], default_section, 0, -1
     for number, line in enumerate(text.split("\n")):
         start, stripped = offset, line.strip()
         offset += len(line) + 1
@@ -89,9 +90,14 @@ def sentences(text: str, *, default_section: str = "Abstract") -> list[Sentence]
         here, section = _section_of(stripped, section)
         if _HEADING.match(stripped) and not stripped.endswith("."):
             continue  # the heading itself is not a statement
+        paragraph = number
+        if here == section:  # body text, not a caption
+            # a paragraph broken by a page or a figure goes on in lower case or with a bracket
+            paragraph = body if body >= 0 and _CONTINUED.match(stripped) else number
+            body = paragraph
         lead = len(line) - len(line.lstrip())
         for a, b in _split(stripped):
-            found.append(Sentence(len(found), here, number, start + lead + a, start + lead + b, stripped[a:b]))
+            found.append(Sentence(len(found), here, paragraph, start + lead + a, start + lead + b, stripped[a:b]))
     return found
 
 

@@ -18,7 +18,7 @@ _NUMBER = r"(?:(?<![A-Za-z0-9.])(-\s?)|(?<![A-Za-z0-9.-]))(\d+(?:\.\d+)?)"
 UNITS = [  # (pattern right after the number, unit notation)
     (r"mol\s?%", "mol%"), (r"%", "percent"),
     (r"mA\s?(?:cm\s*-\s*2|/\s?cm\s*2|cm\s*2)", "mA/cm2"),
-    (r"eV\b", "eV"), (r"V\b", "V"), (r"nm\b", "nm"), (r"Å", "angstrom"),
+    (r"eV\b", "eV"), (r"V\b", "V"), (r"nm\b", "nm"), (r"Å|A(?=\s*[,;)])", "angstrom"),  # "2.2118 A," : Å as PDF text often loses the ring
     (r"(?:h|hr|hours?)\s*-\s*1\b", "1/h"), (r"min\s*-\s*1\b", "1/min"),
     (r"(?:h|hrs?|hours?)\b", "h"), (r"min(?:utes?)?\b", "min"), (r"(?:s|sec|seconds?)\b(?!-)", "s"),
     (r"°\s?C\b", "celsius"), (r"(?:times|-?\s?fold)\b", "times"),
