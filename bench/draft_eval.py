@@ -12,6 +12,19 @@ from nckg.draft.evaluate import evaluate, markdown, totals
 
 RESULTS = Path(__file__).resolve().parent / "results"
 COMMAND = "python -m bench.draft_eval"
+# how the held-out figures came about: they are not fully blind (the table of misses names held-out records)
+HISTORY = """
+## History of the held-out figures
+
+The rules were changed while looking at the sentences of sections 3.1 and 3.2 only, but every run prints the missed
+records of all sections, so the held-out sections were not unseen. Held-out recall / precision per version:
+
+- first complete version: 43 % / 56 %;
+- after adding the vocabulary's count metrics (catalytic cycles, substrate examples: unit `count`) and m/z, which the
+  first version lacked although the ontology defines them: 52 % / 60 %;
+- after the 3.1/3.2-driven changes (plural subjects, "vs." lists, broken paragraphs, metric of a broken sentence):
+  the table above. The sections 3.3.x, 3.4 and the figure captions were never read to write a rule.
+"""
 
 
 def main() -> int:
@@ -22,7 +35,7 @@ def main() -> int:
                         "held_out": totals(result["sections"], tuned=False)}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "draft-eval.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    text = markdown(result, COMMAND)
+    text = markdown(result, COMMAND) + HISTORY
     (RESULTS / "draft-eval.md").write_text(text, encoding="utf-8")
     sys.stdout.write(text)
     return 0

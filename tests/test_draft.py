@@ -231,3 +231,33 @@ def test_evaluation_scores_are_consistent():
     total = totals(result["sections"])
     assert total["curated"] == sum(s["curated"] for s in result["sections"]) > 0
     assert result["formulas"]["same_id"] > result["formulas"]["different_id"]
+
+
+def test_plural_subjects_versus_lists_counts_and_mass_peaks(lexicon):
+    text = ("Two clusters, [Cu₁₀(PET)₆] and [Cu₁₁(PET)₇], were made. Both clusters reach over 99% selectivity to CO. "
+            "The barrier of [Cu₁₀(PET)₆] is lower than that of [Cu₁₁(PET)₇] (0.27 vs. 0.58 eV). "
+            "[Cu₁₀(PET)₆] was reused for three cycles with 14 substrates, and ESI-MS shows m/z = 1234.5.\n")
+    records = _measurements(text, lexicon)
+    selectivity = {r["cluster"]: r for r in records if r["metric"] == "Selectivity"}
+    assert set(selectivity) == {"cu10-pet_6", "cu11-pet_7"}
+    assert all(r["value"] == 99 and r["qualifier"] == "over" for r in selectivity.values())
+    barriers = {r["cluster"]: r["value"] for r in records if r["metric"] == "FreeEnergyChange"}
+    assert barriers == {"cu10-pet_6": 0.27, "cu11-pet_7": 0.58}
+    counted = {r["metric"]: (r["value"], r["unit"]) for r in records if r["unit"] in ("count", "m/z")}
+    assert counted == {"CatalyticCycles": (3, "count"), "SubstrateExampleCount": (14, "count"),
+                       "MassToChargeRatio": (1234.5, "m/z")}
+
+
+def test_a_paragraph_broken_by_a_figure_keeps_its_cluster(lexicon):
+    text = ("3.1 Electrocatalysis\n\nThe [Cu₁₀(PET)₆] cluster was tested and its free energy is\n\n"
+            "Fig. 2 Structure of [Cu₁₁(PET)₇].\n\n(−0.23 eV) for the key step.\n")
+    record = next(r for r in _measurements(text, lexicon) if r["metric"] == "FreeEnergyChange")
+    assert record["cluster"] == "cu10-pet_6" and record["value"] == -0.23
+    assert record["evidence"][0]["section"] == "3.1"
+
+
+def test_labels_listed_with_respectively_name_the_formulas_in_order(lexicon):
+    text = ("Three clusters of [Cu₈(PET)₆]⁺, [Cu₈(PET)₄(PPh₃)₄] and [Cu₈(PET)₄(PPh₃)₂] (Cu₈-1, Cu₈-2, and Cu₈-3, "
+            "respectively) were prepared. The Cu₈-1 cluster has a band gap of 2.1 eV.\n")
+    records = _measurements(text, lexicon)
+    assert [(r["cluster"], r["value"]) for r in records] == [("cu8-pet_6-1plus", 2.1)]

@@ -11,6 +11,7 @@ its paragraph, with a lower confidence.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from nckg.draft.formulas import Mention
 from nckg.draft.records import DraftCluster
@@ -30,6 +31,7 @@ def resolve_clusters(found: list[tuple[Sentence, list[Mention]]]) -> tuple[dict[
     clusters: dict[str, DraftCluster] = {}
     aliases: dict[str, str] = {}
     for sentence, mentions in found:  # full formulas first, and the labels printed right after them
+        _respective_labels(sentence, mentions, aliases)  # before "C (Cu8-1, …, respectively)" reads as C's label
         for i, m in enumerate(mentions):
             if not m.full:
                 continue
@@ -39,7 +41,6 @@ def resolve_clusters(found: list[tuple[Sentence, list[Mention]]]) -> tuple[dict[
                 nxt = mentions[i + 1]
                 if _ALIAS_GAP.match(sentence.text[m.end:nxt.start]):
                     aliases.setdefault(_short_key(nxt), key)
-        _respective_labels(sentence, mentions, aliases)
     full_by_core: dict[tuple, list[tuple[str, str]]] = {}
     for key, cl in clusters.items():
         full_by_core.setdefault((cl.mention.copper, cl.mention.hydride or 0), []).append((key, cl.sentence.section))
@@ -95,36 +96,67 @@ def _formula_confidence(m: Mention) -> float:
 
 
 _VERSUS = re.compile(r"\d\)?\s*vs\.?\s*\(?-?\d")  # "(0.27 vs. 0.58 eV)": the values in the clusters' order
+_PLURAL = re.compile(r"\b(both|two|three|four)\s+(?:\w+\s+)?(?:clusters|nanoclusters|catalysts|isomers|NCs)\b|"
+                     r"\b(both)\b", re.IGNORECASE)
+_HOW_MANY = {"both": 2, "two": 2, "three": 3, "four": 4}
+
+Owner = tuple[str | None, float, str]  # cluster key, confidence, how it was chosen
+
+
+@dataclass
+class Scope:
+    """The clusters around a sentence: the last one named before it in its paragraph, every one named in the
+    paragraph so far (in order), and the first one named in the next sentence of the paragraph."""
+
+    last: str | None = None
+    paragraph: list[str] = field(default_factory=list)
+    following: str | None = None
+
+
+def _plural(sentence: Sentence, distinct: list[str], scope: Scope) -> list[str]:
+    """The clusters a plural subject ("both clusters", "the three catalysts") stands for, if any."""
+    match = _PLURAL.search(sentence.text)
+    if not match:
+        return []
+    n = _HOW_MANY[(match.group(1) or match.group(2)).lower()]
+    if len(distinct) >= 2:
+        return distinct[:n]
+    pool = list(dict.fromkeys(scope.paragraph))
+    return pool[-n:] if len(pool) >= n else []
 
 
 def attribute(values: list[Value], sentence: Sentence, named: list[tuple[Mention, str]],
-              context: str | None, following: str | None = None) -> list[tuple[str | None, float, str]]:
-    """(cluster key, confidence, how) for each value of the sentence; `context` is the last cluster named before
-    the sentence in its paragraph, `following` the first one named in the next sentence."""
+              scope: Scope) -> list[list[Owner]]:
+    """The owners (cluster key, confidence, how) of each value of the sentence: one cluster, or each of the
+    clusters of a plural subject ("both clusters … over 99%")."""
     distinct = list(dict.fromkeys(key for _, key in named))
-    result: list[tuple[str | None, float, str]] = []
+    result: list[list[Owner]] = []
     respectively = "respectively" in sentence.text or bool(_VERSUS.search(sentence.masked))
+    plural = _plural(sentence, distinct, scope)
     by_metric: dict[str, list[Value]] = {}
     for value in values:
         by_metric.setdefault(value.metric or value.unit, []).append(value)
     for value in values:
         group = by_metric[value.metric or value.unit]
         if respectively and len(distinct) > 1 and len(group) == len(distinct):
-            result.append((distinct[group.index(value)], 0.8, "listed with 'respectively' (or 'vs.')"))
+            result.append([(distinct[group.index(value)], 0.8, "listed with 'respectively' (or 'vs.')")])
+        elif plural and len(group) == 1:
+            result.append([(key, 0.55, "a plural subject ('both clusters'): one record per cluster")
+                           for key in plural])
         elif len(distinct) == 1:
-            result.append((distinct[0], 0.85, "the one cluster named in the sentence"))
+            result.append([(distinct[0], 0.85, "the one cluster named in the sentence")])
         elif distinct:
             before = [(m, key) for m, key in named if m.end <= value.start]
             m, key = before[-1] if before else min(named, key=lambda item: item[0].start - value.end)
-            result.append((key, 0.65, "the cluster named nearest before the value" if before
-                           else "the cluster named just after the value"))
-        elif context:
-            result.append((context, 0.5, "no cluster in the sentence: the last cluster named in the paragraph"))
-        elif following:
-            result.append((following, 0.4, "no cluster before it in the paragraph: the first one named in the next "
-                                            "sentence"))
+            result.append([(key, 0.65, "the cluster named nearest before the value" if before
+                            else "the cluster named just after the value")])
+        elif scope.last:
+            result.append([(scope.last, 0.5, "no cluster in the sentence: the last cluster named in the paragraph")])
+        elif scope.following:
+            result.append([(scope.following, 0.4, "no cluster before it in the paragraph: the first one named in "
+                                                  "the next sentence")])
         else:
-            result.append((None, 0.0, "no cluster named in the sentence or around it in the paragraph"))
+            result.append([(None, 0.0, "no cluster named in the sentence or around it in the paragraph")])
     return result
 
 

@@ -33,7 +33,7 @@ EXTRA_METRIC_CUES = [
     (r"rate constant|reaction rate|\bk\s*=", "RateConstant"),
     (r"stab|durab|long-term|continuous(?:ly)? (?:operat|electroly|run)", "StabilityDuration"),
     (r"within|completed? in|required|took|\bin\s+(?=\d)|after\s+(?=\d)", "ReactionTime"),
-    (r"\bcycles?\b|reused|recycl", "CatalyticCycles"),
+    (r"\bcycles?\b|\bruns\b|reused|recycl", "CatalyticCycles"),
     (r"band\s*gap|homo-lumo gap|\beg\b", "BandGap"),
     (r"\bcbm\b|conduction band", "ConductionBandMinimum"),
     (r"\bvbm\b|valence band", "ValenceBandMaximum"),
@@ -60,6 +60,8 @@ METRICS_OF_UNIT = {
     "1/min": ["RateConstant"],
     "mol%": ["CatalystLoading"],
     "angstrom": ["CuCuDistance", "BondLength"],
+    "count": ["CatalyticCycles", "SubstrateExampleCount"],
+    "m/z": ["MassToChargeRatio"],
 }
 # how papers write products and species: (regex over masked text, chemical id of data/chemicals.yaml)
 PRODUCT_CUES = [

@@ -17,6 +17,10 @@ COMPETITOR = "HydrogenEvolution"
 CONDITION_UNITS = {"V": "potential", "h": "time", "min": "time", "s": "time", "celsius": "temperature"}
 
 
+def _product_in_sentence(value: Value, masked: str, lexicon: Lexicon) -> bool:
+    return value.product is not None and value.product in values.products_in(masked, lexicon)
+
+
 def _main_reaction(counts: Counter) -> str | None:
     """The reaction named most; hydrogen evolution only when nothing else is (it is mostly the competitor)."""
     ranked = [name for name, _ in counts.most_common() if name != COMPETITOR]
@@ -56,6 +60,7 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
                    references.reference_dois(segment.reference_list(text)), {}, [], [], named)
     context: dict[int, str] = {}  # paragraph -> last cluster key named in it
     products: dict[int, str] = {}  # paragraph -> last product named in it
+    in_paragraph: dict[int, list[str]] = {}  # paragraph -> clusters named in it so far
     seen_reactions: dict[str, Counter] = {}  # section -> reactions named so far
     for sentence, mentions in found:
         masked = _blank(sentence.masked, [(m.start, m.end) for m in mentions])
@@ -69,10 +74,14 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
         seen.update(spotted)
         reaction = _main_reaction(Counter(spotted)) or _main_reaction(seen)
         measured, potentials, times = [], [], []
+        previous = next((s for s in reversed(sentences[max(0, sentence.index - 12): sentence.index])
+                         if s.paragraph == sentence.paragraph), None)
+        broken = (previous.masked if previous is not None and segment.continues(sentence.text)
+                  else "")  # "(−0.23 eV)." after a figure broke the sentence
         for value in values.spot(masked):
             if value.unit == "times":
                 continue
-            value.metric = values.name_metric(value, masked, lexicon)
+            value.metric = value.metric or values.name_metric(value, masked, lexicon, broken)
             if value.metric:
                 value.product = values.name_product(value, masked, lexicon)
                 measured.append(value)
@@ -84,23 +93,27 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
                 result.unassigned.append((sentence, value))
         respectively = "respectively" in sentence.text
         after = sentences[sentence.index + 1] if sentence.index + 1 < len(sentences) else None
-        following = (named[after.index][0][1] if after is not None and after.paragraph == sentence.paragraph
-                     and named.get(after.index) else None)
-        owners = attribution.attribute(measured, sentence, here, context.get(sentence.paragraph), following)
-        for value, potential, (key, confidence, how) in zip(
-                measured, attribution.distribute(potentials, measured, respectively), owners):
-            record = DraftMeasurement(value, sentence, clusters.get(key) if key else None,
-                                      None if value.metric in NO_REACTION else reaction,
-                                      _conditions(masked, potential, times), confidence, [how])
+        scope = attribution.Scope(context.get(sentence.paragraph), in_paragraph.get(sentence.paragraph, []),
+                                  named[after.index][0][1] if after is not None and after.paragraph ==
+                                  sentence.paragraph and named.get(after.index) else None)
+        owners = attribution.attribute(measured, sentence, here, scope)
+        for value, potential, owned in zip(measured, attribution.distribute(potentials, measured, respectively),
+                                           owners):
             if value.product is None and value.metric not in values.NO_PRODUCT:
                 value.product = products.get(sentence.paragraph)
-                record.confidence = round(record.confidence - 0.1, 2)
-                record.why.append("no product named in the sentence" + (": the last product named in the paragraph"
-                                                                        if value.product else ""))
-            (result.measurements if record.cluster else result.unattributed).append(record)
+            for key, confidence, how in owned:
+                record = DraftMeasurement(value, sentence, clusters.get(key) if key else None,
+                                          None if value.metric in NO_REACTION else reaction,
+                                          _conditions(masked, potential, times), confidence, [how])
+                if value.metric not in values.NO_PRODUCT and not _product_in_sentence(value, masked, lexicon):
+                    record.confidence = round(record.confidence - 0.1, 2)
+                    record.why.append("no product named in the sentence" + (
+                        ": the last product named in the paragraph" if value.product else ""))
+                (result.measurements if record.cluster else result.unattributed).append(record)
         result.comparisons += comparisons.compare(sentence, masked, here, clusters, lexicon, reaction)
         if here:
             context[sentence.paragraph] = here[-1][1]
+            in_paragraph.setdefault(sentence.paragraph, []).extend(key for _, key in here)
         if named_products := values.products_in(masked, lexicon):
             products[sentence.paragraph] = named_products[-1]
     return result

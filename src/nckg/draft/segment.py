@@ -53,6 +53,11 @@ def masked(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def continues(text: str) -> bool:
+    """Whether a paragraph or sentence goes on from an earlier one (begins in lower case or with a bracket)."""
+    return bool(_CONTINUED.match(text))
+
+
 def _section_of(line: str, current: str) -> tuple[str, str]:
     """(section of this paragraph, section that continues after it)."""
     if _ABSTRACT.match(line):
@@ -93,7 +98,7 @@ def sentences(text: str, *, default_section: str = "Abstract") -> list[Sentence]
         paragraph = number
         if here == section:  # body text, not a caption
             # a paragraph broken by a page or a figure goes on in lower case or with a bracket
-            paragraph = body if body >= 0 and _CONTINUED.match(stripped) else number
+            paragraph = body if body >= 0 and continues(stripped) else number
             body = paragraph
         lead = len(line) - len(line.lstrip())
         for a, b in _split(stripped):

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from nckg.draft.lexicon import Lexicon
+from nckg.sources.quotes import _WORD_NUMBERS
 
 _NUMBER = r"(?:(?<![A-Za-z0-9.])(-\s?)|(?<![A-Za-z0-9.-]))(\d+(?:\.\d+)?)"
 UNITS = [  # (pattern right after the number, unit notation)
@@ -25,6 +26,12 @@ UNITS = [  # (pattern right after the number, unit notation)
 ]
 _UNIT = "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _) in enumerate(UNITS))
 _VALUE = re.compile(_NUMBER + r"(?:\s*(?:-|to|~)\s*(-\s?)?(\d+(?:\.\d+)?))?\s*(?:" + _UNIT + ")")
+# counted things (unit "count"): "three cycles", "71 examples", "14 substrates"; and m/z written before its number
+_COUNT_WORDS = "|".join(sorted((w for w, n in _WORD_NUMBERS.items() if not w.endswith(("fold", "mer", "le", "ly", "a"))),
+                               key=len, reverse=True))
+_COUNT = re.compile(r"(?<![\w.-])(\d+|" + _COUNT_WORDS + r")\s+(?:[a-z-]+\s+){0,2}?"
+                    r"(?:catalytic\s+)?(cycles|runs|examples|substrates)\b", re.IGNORECASE)
+_MZ = re.compile(r"m/z\s*(?:=|of|at|:)?\s*(\d+(?:\.\d+)?)")
 _LISTED = re.compile(_NUMBER + r"\)?\s*(?:,\s*(?:and\s+)?|and\s+|or\s+|vs\.?\s+)$")
 _REFERENCE = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s*\.?\s*(RHE|RHE|SHE|NHE|SCE|Ag/AgCl)\b\)?")
 _QUALIFIERS = [(r"(?:over|above|more than|exceed\w*|>)\s*$", "over"), (r"(?:~|≈|ca\.|approximately)\s*$", "approximately"),
@@ -86,6 +93,13 @@ def spot(masked: str) -> list[Value]:
                 for item in group:
                     item.qualifier = name
         found += group
+    for match in _COUNT.finditer(masked):
+        number = match.group(1).lower()
+        count = float(number) if number.isdigit() else float(_WORD_NUMBERS[number])
+        metric = "CatalyticCycles" if match.group(2).lower() in ("cycles", "runs") else "SubstrateExampleCount"
+        found.append(Value(match.start(), match.end(), count, None, None, "count", metric=metric))
+    for match in _MZ.finditer(masked):
+        found.append(Value(match.start(), match.end(), float(match.group(1)), None, None, "m/z"))
     return sorted(found, key=lambda v: v.start)
 
 
@@ -97,16 +111,20 @@ def _cues(lower: str, lexicon: Lexicon, allowed: list[str]) -> list[tuple[int, i
                                        for o in hits)]
 
 
-def name_metric(value: Value, masked: str, lexicon: Lexicon, taken_until: int = 0) -> str | None:
-    """The metric whose cue is nearest before the value (not before the previous value's cue), else just after."""
+def name_metric(value: Value, masked: str, lexicon: Lexicon, before_text: str = "") -> str | None:
+    """The metric whose cue is nearest before the value, else just after it, else the last one of `before_text`
+    (the part of the sentence before a figure or page broke it)."""
     allowed = lexicon.metrics_of_unit.get(value.unit, [])
     lower = masked.lower()
     hits = _cues(lower, lexicon, allowed)
-    before = [h for h in hits if h[1] <= value.start + 1]
+    before = [h for h in hits if h[0] <= value.start and h[1] <= value.end]
     if before:
         return max(before, key=lambda h: (h[1], -allowed.index(h[2])))[2]
     after = [h for h in hits if h[0] >= value.end and h[0] - value.end < 40]
-    return min(after, key=lambda h: h[0])[2] if after else None
+    if after:
+        return min(after, key=lambda h: h[0])[2]
+    earlier = _cues(before_text.lower(), lexicon, allowed)
+    return max(earlier, key=lambda h: h[1])[2] if earlier else None
 
 
 def products_in(masked: str, lexicon: Lexicon) -> list[str]:
