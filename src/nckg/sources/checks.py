@@ -13,7 +13,7 @@ from nckg.sources.loading import Registry, SourceError, SourceFile
 from nckg.sources.vocabulary import Vocabulary
 
 # numeric fields that are curation conventions or external identifiers, not numbers read from the text
-NOT_FROM_TEXT = {"electrons_withdrawn", "pubchem_cid", "confidence"}
+NOT_FROM_TEXT = {"electrons_withdrawn", "pubchem_cid"}
 # formula notation leaves a count or charge of one unwritten ("[Cu8H(...)]+", "]Cl")
 IMPLICIT_ONE = {"charge", "count", "hydride"}
 
