@@ -147,7 +147,7 @@ def results(query_id: str) -> Response:
     media = negotiate(RESULT_TYPES, NAMES)
     values = _parameters(query)
     try:
-        bindings = query.bind(values)
+        bindings = query.bind(values, get_store())
     except catalogue.ParameterError as error:
         if media == HTML:
             return _html(_render_query_page(query, values, error=str(error)), status=400)

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from flask import Flask, abort, current_app
 
 from nckg import config
-from nckg.model import pages
+from nckg.model import dataset
 from nckg.store.backend import is_remote, open_handle, resolve_in_memory, worker_memory_mb, worker_startup_timeout
 from nckg.store.graph import GraphStore, StoreHandle
 from nckg.store.worker import Answer, Job, WorkerPool, run_in_process
@@ -83,7 +83,7 @@ def get_pool(app: Flask | None = None) -> WorkerPool | None:
 
 def warm(app: Flask, wait: float | None = None) -> None:
     """Start the query workers (waiting up to `wait` s for them when given) and compute the per-version page data
-    (landing counts, cluster table, labels: nckg.model.pages.warm) in a background thread, so that neither the first
+    (landing counts, cluster table, labels: nckg.model.dataset.warm) in a background thread, so that neither the first
     query nor the first visitor pays for them."""
     pool = get_pool(app)
     if pool is not None:
@@ -95,7 +95,7 @@ def warm(app: Flask, wait: float | None = None) -> None:
 
 def _warm_pages(app: Flask) -> None:
     try:
-        pages.warm(app.extensions["nckg_store"].get())
+        dataset.warm(app.extensions["nckg_store"].get())
     except Exception:  # noqa: BLE001 - no store yet, or a remote one that is down: pages compute on demand
         app.logger.warning("could not precompute the page data", exc_info=True)
 

@@ -13,7 +13,9 @@ from urllib.parse import quote
 
 import pytest
 
-from nckg.model import pages
+from nckg.model import clusters as cluster_model
+from nckg.model import dataset as dataset_model
+from nckg.model import plots
 from nckg.store.graph import GraphStore
 from realgraph import CU26_ID, CU32_ID, real_store_path, serving
 
@@ -84,7 +86,7 @@ def finish(page, name: str) -> None:
 def test_landing_page(page, graph):
     page.goto("/")
     assert page.title() == "Nanocluster Knowledge Graph · nckg"
-    counts = pages.counts(graph)
+    counts = dataset_model.counts(graph)
     for kind in ("clusters", "measurements", "quotes"):
         shown = page.locator(f'[data-kind="{kind}"] dd').inner_text()
         assert int(shown.replace(",", "")) == counts[kind] > 0
@@ -146,7 +148,7 @@ def test_run_parameter_runs_a_shared_query_at_once(page):
 
 
 def test_cluster_browser_filters_and_opens_a_cluster_with_its_plot(page, graph):
-    total = pages.counts(graph)["clusters"]
+    total = dataset_model.counts(graph)["clusters"]
     page.goto("/clusters")
     status = page.locator("#cluster-count")
     assert status.inner_text() == f"{total} of {total} clusters shown"
@@ -169,7 +171,7 @@ def test_cluster_browser_filters_and_opens_a_cluster_with_its_plot(page, graph):
 
 
 def test_sorting_by_keyboard(page, graph):
-    largest = max(row["copper"] for row in pages.cluster_table(graph))
+    largest = max(row["copper"] for row in cluster_model.cluster_table(graph))
     page.goto("/clusters")
     header = page.locator('#cluster-table th[data-key="copper"]')
     assert header.get_attribute("aria-sort") == "ascending"
@@ -180,7 +182,7 @@ def test_sorting_by_keyboard(page, graph):
     assert first.inner_text() == str(largest)
 
 
-@pytest.mark.parametrize("name", list(pages.PLOTS))
+@pytest.mark.parametrize("name", list(plots.PLOTS))
 def test_plot_pages_render(page, name):
     page.goto(f"/plots/{name}")
     canvas = page.locator(f'canvas[data-plot="{name}"]')
@@ -229,7 +231,7 @@ def _visible_labels(page) -> set[str]:
     ("[Cu32(PET)24H8Cl2]", lambda row: row["id"] == CU32_ID),  # a pasted formula with brackets
 ])
 def test_cluster_browser_finds_pasted_names_and_formulas(page, graph, typed, wanted):
-    matching = [row for row in pages.cluster_table(graph) if wanted(row)]
+    matching = [row for row in cluster_model.cluster_table(graph) if wanted(row)]
     assert matching
     page.goto("/clusters")
     page.get_by_label("Filter clusters").fill(typed)
@@ -238,7 +240,7 @@ def test_cluster_browser_finds_pasted_names_and_formulas(page, graph, typed, wan
 
 
 def test_cluster_browser_finds_ligand_families_and_hydrides(page, graph):
-    rows = pages.cluster_table(graph)
+    rows = cluster_model.cluster_table(graph)
     page.goto("/clusters")
     search = page.get_by_label("Filter clusters")
     search.fill("hydride")
@@ -260,7 +262,7 @@ def test_cluster_browser_finds_ligand_families_and_hydrides(page, graph):
 
 
 def test_fe_plot_shows_every_potential_by_reference_electrode(page, graph):
-    data = pages.plot_json(graph, "fe-potential")
+    data = plots.plot_json(graph, "fe-potential")
     page.goto("/plots/fe-potential")
     canvas = page.locator('canvas[data-plot="fe-potential"]')
     assert canvas.get_attribute("data-rendered") == "true"

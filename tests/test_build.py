@@ -142,10 +142,10 @@ def test_build_refuses_a_triple_stated_in_two_graphs():
 
 
 def test_build_stats_landing_page_and_catalogue_count_alike(store):
-    from nckg.model import pages
+    from nckg.model import dataset as dataset_model
 
     registry = build.load_sources()
-    page = pages.counts(store)
+    page = dataset_model.counts(store)
     catalogue = {row["kind"].value: int(row["count"].value) for row in store.run("counts")}
     recorded = build.coverage(registry)
     assert page["ligands"] == catalogue["ligands"] == recorded["ligands"]  # every ligand record, used or not

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, Quad
 
-from nckg.model import pages
+from nckg.model import clusters as cluster_model
+from nckg.model import dataset as dataset_model
 from nckg.store.backend import COPY_MIB_PER_SECOND, worker_memory_mb, worker_startup_timeout
 from nckg.namespaces import NCKG, RDF
 from nckg.store.graph import GraphStore, current_version
@@ -140,18 +141,18 @@ def test_workers_need_granian():
 
 def test_page_data_is_computed_once_per_store_version(store_path):
     first, second = GraphStore.open(store_path), GraphStore.open(store_path)
-    assert pages.cluster_table(first) is pages.cluster_table(first)
-    assert pages.counts(first) is pages.counts(first)
-    assert pages.counts(second) == pages.counts(first)  # another open store: its own entry, same values
+    assert cluster_model.cluster_table(first) is cluster_model.cluster_table(first)
+    assert dataset_model.counts(first) is dataset_model.counts(first)
+    assert dataset_model.counts(second) == dataset_model.counts(first)  # another open store: its own entry, same values
 
 
 def test_page_data_of_an_unversioned_store_follows_its_changes():
     store = GraphStore.from_quads([])
-    before = pages.counts(store)["clusters"]
+    before = dataset_model.counts(store)["clusters"]
     store.store.add(Quad(NamedNode("https://example.org/cu1"), NamedNode(RDF + "type"),
                          NamedNode(NCKG + "CopperNanocluster"),
                          NamedNode("https://w3id.org/nckg/graph/doi/10.1/x")))
-    assert pages.counts(store)["clusters"] == before + 1
+    assert dataset_model.counts(store)["clusters"] == before + 1
 
 
 def test_current_version_follows_the_symlink_swap(tmp_path):

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
-from nckg.model import pages
+from nckg.model import clusters as cluster_model
+from nckg.model import dataset as dataset_model
+from nckg.model import plots
+from nckg.model import terms
 from nckg.store.graph import GraphStore
 from realgraph import CU32, CU32_ID, real_store_path
 from server import create_app
@@ -107,8 +110,8 @@ def page(client, url) -> Page:
 
 def test_landing_page_shows_live_counts(client, store):
     html = get(client, "/").get_data(as_text=True)
-    counts = pages.counts(store)
-    assert counts["clusters"] == len(pages.cluster_table(store)) > 0
+    counts = dataset_model.counts(store)
+    assert counts["clusters"] == len(cluster_model.cluster_table(store)) > 0
     for kind in ("clusters", "ligands", "measurements", "comparisons", "half-reactions", "quotes", "triples"):
         shown = re.search(rf'data-kind="{kind}"><dt>[^<]*</dt><dd>([\d,]+)</dd>', html)
         assert shown, kind
@@ -120,7 +123,7 @@ def test_landing_page_describes_the_dataset_in_schema_org(client):
     html = get(client, "/").get_data(as_text=True)
     doc = json.loads(re.search(r'<script type="application/ld\+json" id="schema-org">(.*?)</script>', html,
                                re.DOTALL).group(1))
-    assert doc["@type"] == "Dataset" and doc["@id"] == pages.DATASET_IRI
+    assert doc["@type"] == "Dataset" and doc["@id"] == terms.DATASET_IRI
     assert doc["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert {d["contentUrl"] for d in doc["distribution"]} == {
         f"http://localhost/download/{name}" for name in ("nckg.nq", "nckg.trig", "nckg.ttl")}
@@ -179,7 +182,7 @@ def test_catalogue_example_opens_in_the_editor(client):
 def test_cluster_table_html(client, store):
     html = get(client, "/clusters").get_data(as_text=True)
     rows = re.findall(r"<tr data-measurements=", html)
-    assert len(rows) == pages.counts(store)["clusters"]
+    assert len(rows) == dataset_model.counts(store)["clusters"]
     cu32 = html[html.index(f'href="/resource/{CU32_ID}"'):]
     cu32 = cu32[:cu32.index("</tr>")]
     assert 'data-sort="32"' in cu32 and "PET" in cu32 and "2−" in cu32
@@ -194,12 +197,14 @@ def test_cluster_table_csv_and_json(client):
     cu32 = next(r for r in rows if r["iri"] == CU32)
     assert cu32["copper"] == "32" and cu32["hydride"] == "8" and cu32["charge"] == "-2"
     assert cu32["formula"] == "[Cu32(PET)24H8Cl2](PPh4)2"  # as ref. 39's title prints it
-    assert cu32["source"] == "https://doi.org/10.1021/jacs.0c06577" and cu32["reference"] == "39"
+    assert cu32["source_doi"] == "10.1021/jacs.0c06577" and cu32["reference"] == "39"
     cu13a = next(r for r in rows if r["label"] == "Cu13a")  # its reaction comes from a comparison (section 3.2)
     assert cu13a["reactions"] == "photocatalytic sulfide oxidation"
+    assert "–" not in response.get_data(as_text=True)  # missing is an empty cell
+    assert any(r["kernel"] == "" for r in rows)
     data = json.loads(get(client, "/clusters?format=json", accept="application/json").data)
     assert len(data["clusters"]) == len(rows)
-    assert {"key": "copper", "title": "Cu"} in data["columns"]
+    assert {"name": "copper", "kind": "integer"}.items() <= next(c for c in data["columns"] if c["name"] == "copper").items()
 
 
 # --- plots --------------------------------------------------------------------------------------------------------
@@ -236,7 +241,7 @@ def test_comparison_ratios_data(client):
     assert hydride["ratio"] == 25 and hydride["differenceLabel"] == "one hydride"
 
 
-@pytest.mark.parametrize("name", list(pages.PLOTS))
+@pytest.mark.parametrize("name", list(plots.PLOTS))
 def test_plot_page_and_csv(client, name):
     html = get(client, f"/plots/{name}").get_data(as_text=True)
     assert f'data-plot="{name}"' in html
@@ -287,13 +292,13 @@ def objects(triples, subject, predicate):
 
 def test_void_description(client, store):
     triples = description(client, "/.well-known/void")
-    dataset = NamedNode(pages.DATASET_IRI)
+    dataset = NamedNode(terms.DATASET_IRI)
     assert NamedNode(VOID + "Dataset") in objects(triples, dataset, RDF_TYPE.value)
     assert objects(triples, dataset, VOID + "sparqlEndpoint") == {NamedNode("http://localhost/sparql")}
     assert objects(triples, dataset, VOID + "dataDump") == {
         NamedNode(f"http://localhost/download/{name}") for name in ("nckg.nq", "nckg.trig", "nckg.ttl")}
     assert objects(triples, dataset, VOID + "uriSpace") == {Literal("https://w3id.org/nckg/resource/")}
-    clusters = pages.counts(store)["clusters"]
+    clusters = dataset_model.counts(store)["clusters"]
     partitions = objects(triples, dataset, VOID + "classPartition")
     cluster_partition = next(p for p in partitions
                              if objects(triples, p, VOID + "class") == {NamedNode(NCKG + "CopperNanocluster")})
@@ -305,7 +310,7 @@ def test_void_description(client, store):
 
 def test_dcat_description(client):
     triples = description(client, "/catalog")
-    dataset = NamedNode(pages.DATASET_IRI)
+    dataset = NamedNode(terms.DATASET_IRI)
     catalog = NamedNode("http://localhost/catalog")
     assert objects(triples, catalog, DCAT + "dataset") == {dataset}
     assert objects(triples, dataset, "http://purl.org/dc/terms/license") == {
@@ -447,5 +452,5 @@ def test_fe_plot_reads_one_potential_property_with_the_reference_as_data():
         ("catalyst", c), ("metric", NamedNode(K + "FaradaicEfficiency")), ("value", decimal("50")),
         ("potential", decimal("-0.5")), ("referenceElectrode", Literal("RHE")))]
     quads.append(Quad(c, NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), Literal("X"), graph))
-    _, rows = pages.plot_table(GraphStore.from_quads(quads), "fe-potential")
+    _, rows = plots.plot_table(GraphStore.from_quads(quads), "fe-potential")
     assert [(r["potential"], r["reference"], r["value"]) for r in rows] == [(-0.5, "vs RHE", 50)]

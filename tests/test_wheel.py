@@ -111,3 +111,32 @@ def test_nckg_serve_serves_the_packaged_dataset(installed, tmp_path, client):
     expected = client.get("/queries/find-cluster/results?format=csv&text=Cu").data
     assert sorted(body.splitlines()) == sorted(expected.splitlines())  # rows with equal sort keys may swap
     assert any((tmp_path / "cache" / "nckg").glob("packaged-*/store"))
+
+
+def test_build_outside_a_checkout_refuses_and_queries_answer_from_the_packaged_graph(installed, tmp_path, client):
+    """A wheel installation has no data/: `nckg build` stops with one line and writes no store that would hide the
+    packaged graph; `nckg query`, `export` and `queries run` answer from the packaged graph."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = _clean_env(XDG_CACHE_HOME=str(tmp_path / "cache"))
+
+    def nckg_cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(installed / "nckg"), *args], cwd=empty, env=env, capture_output=True, text=True,
+                              timeout=120)
+
+    build = nckg_cli("build")
+    assert build.returncode != 0 and "Traceback" not in build.stderr
+    message = build.stderr.strip()
+    assert len(message.splitlines()) == 1 and "no data/" in message and "clone the repository" in message
+    assert not any(empty.rglob("*")), "nckg build left files behind"  # no var/store to hide the packaged graph
+    query = nckg_cli("query", "--format", "csv",
+                     "SELECT (COUNT(?c) AS ?n) WHERE { ?c a nckg:CopperNanocluster }")
+    assert query.returncode == 0, query.stderr
+    expected = client.get("/clusters?format=json").get_json()["clusters"]
+    assert query.stdout.splitlines()[1].strip() == str(len(expected))
+    run = nckg_cli("queries", "run", "table1", "--format", "csv")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0] == client.get("/queries/table1/results?format=csv").data.decode().splitlines()[0]
+    export = nckg_cli("export", "--format", "nquads", "--output", str(tmp_path / "out.nq"))
+    assert export.returncode == 0, export.stderr
+    assert (tmp_path / "out.nq").stat().st_size > 100_000

@@ -307,6 +307,7 @@ def _chemical(e: Emitter, chem) -> None:
     node = resource("chemical", chem.id)
     e.add(node, TYPE.value, term("Chemical"))
     e.add(node, LABEL.value, chem.name)
+    e.add_all(node, SKOS + "altLabel", chem.synonyms)
     _identifiers(e, node, chem)
     e.add_all(node, "role", chem.roles)
     e.evidence(node, chem)

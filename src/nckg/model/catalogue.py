@@ -176,7 +176,7 @@ class Parameter:
         prefix = f"{NCKR}{kind}/"
         ident = text[len(prefix):] if text.startswith(prefix) else text
         if len(ident) > MAX_TEXT or not _SLUG.match(ident):
-            self._fail(text, f"a {kind} id such as those listed at /queries (lower-case letters, digits, - _ . +)")
+            self._fail(text, f"a {kind} id, label or synonym")
         return NamedNode(prefix + ident)
 
     def _parse_cluster(self, text: str) -> NamedNode:
@@ -231,15 +231,18 @@ class CatalogueQuery:
                              + (f" (parameters: {', '.join(p.name for p in self.parameters)})" if self.parameters
                                 else " (it takes no parameters)"))
 
-    def bind(self, values: Mapping[str, object] | None = None) -> dict[str, NamedNode | Literal]:
-        """Typed substitutions for the given values (strings as typed by a user) plus defaults."""
+    def bind(self, values: Mapping[str, object] | None = None,
+             store: GraphStore | None = None) -> dict[str, NamedNode | Literal]:
+        """Typed substitutions for the given values (strings as typed by a user) plus defaults. With a `store`,
+        a cluster, ligand, chemical or ontology-term value may be any name the model resolves (label, id,
+        synonym, formula or IRI; `resolve_name`), as on every face."""
         values = dict(values or {})
         bound = {}
         for name, raw in values.items():
             parameter = self.parameter(name)
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue  # an empty form field: the default, or unbound when optional
-            bound[name] = parameter.parse(raw)
+            bound[name] = parameter.parse(resolve_name(store, parameter, raw) if store is not None else raw)
         for parameter in self.parameters:
             if parameter.name not in bound and parameter.default is not None:
                 bound[parameter.name] = parameter.parse(parameter.default)
@@ -399,9 +402,30 @@ def get_query(query_id: str, directory: Path | None = None) -> CatalogueQuery:
 
 def run(store: GraphStore, query_id: str, params: Mapping[str, object] | None = None,
         directory: Path | None = None) -> QueryResult:
-    """Run catalogue query `query_id` with `params` (user text, validated and bound as typed terms)."""
+    """Run catalogue query `query_id` with `params` (user text: names resolved by the model, validated and bound
+    as typed terms)."""
     query = get_query(query_id, directory)
-    return store.query(query.body, substitutions=query.bind(params))
+    return store.query(query.body, substitutions=query.bind(params, store))
+
+
+def resolve_name(store: GraphStore, parameter: Parameter, raw: object) -> object:
+    """The id a cluster, ligand, chemical or enum (ontology term) parameter value names, by the model's one
+    resolver (nckg.model.names for clusters, nckg.model.vocabulary for terms); other values as they are.
+    ParameterError (listing the known names) when the value names nothing or several things."""
+    from nckg.model.names import AmbiguousCluster, ClusterNotFound, resolve_cluster  # noqa: PLC0415
+    from nckg.model.vocabulary import AmbiguousName, UnknownName, vocabulary  # noqa: PLC0415
+
+    text = str(raw).strip()
+    try:
+        if parameter.type == "cluster":
+            return resolve_cluster(store, text).rsplit("/", 1)[-1]
+        if parameter.type in ("ligand", "chemical"):
+            return vocabulary(store).resolve(text, kind=parameter.type).id
+        if parameter.type == "enum" and parameter.term == "nckg":
+            return vocabulary(store).resolve(text, among=[NCKG + value for value in parameter.values]).id
+    except (UnknownName, AmbiguousName, ClusterNotFound, AmbiguousCluster) as error:
+        raise ParameterError(f"parameter {parameter.name!r}: {error}") from None
+    return raw
 
 
 CHOICE_CLASSES = {"cluster": NCKG + "CopperNanocluster", "chemical": NCKG + "ChemicalEntity",

@@ -254,6 +254,7 @@ class Chemical(Evidenced, Identified):
     id: Slug
     name: str
     roles: list[str] = []
+    synonyms: list[str] = []  # other names a user may type (skos:altLabel): HCOOH, formate
 
 
 class Publication(Evidenced):
