@@ -139,8 +139,9 @@ def load_lexicon(data_dir: Path | None = None) -> Lexicon:
     metric_cues += [(_label_pattern(label), name) for name in sorted(metrics)
                     for label in vocabulary.labels.get(name, ())]
     reaction_cues = [(re.compile(p, re.IGNORECASE), name) for p, name in EXTRA_REACTION_CUES if name in reactions]
-    reaction_cues += [(re.compile(re.escape(label), re.IGNORECASE), name) for name in sorted(reactions)
-                      for label in vocabulary.labels.get(name, ())]
+    reaction_cues += [(re.compile(r"(?<![A-Za-z])" + re.escape(label) + r"(?![A-Za-z])",
+                                  0 if label.isupper() else re.IGNORECASE), name)  # "HER", not "other"
+                      for name in sorted(reactions) for label in vocabulary.labels.get(name, ())]
     chemicals = _chemical_ids(data_dir)
     products = [(re.compile(p), chem) for p, chem in PRODUCT_CUES if chem in chemicals]
     mappings: dict[str, list[str]] = {}

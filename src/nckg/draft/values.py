@@ -17,7 +17,7 @@ from nckg.sources.quotes import _WORD_NUMBERS
 
 _NUMBER = r"(?:(?<![A-Za-z0-9.])(-\s?)|(?<![A-Za-z0-9.-]))(\d+(?:\.\d+)?)"
 UNITS = [  # (pattern right after the number, unit notation)
-    (r"mol\s?%", "mol%"), (r"%", "percent"),
+    (r"mol\s*%", "mol%"), (r"%", "percent"),
     (r"mA\s?(?:cm\s*-\s*2|/\s?cm\s*2|cm\s*2)", "mA/cm2"),
     (r"eV\b", "eV"), (r"V\b", "V"), (r"nm\b", "nm"), (r"Å|A(?=\s*[,;)])", "angstrom"),  # "2.2118 A," : Å as PDF text often loses the ring
     (r"(?:h|hr|hours?)\s*-\s*1\b", "1/h"), (r"min\s*-\s*1\b", "1/min"),
@@ -117,7 +117,7 @@ def name_metric(value: Value, masked: str, lexicon: Lexicon, before_text: str = 
     allowed = lexicon.metrics_of_unit.get(value.unit, [])
     lower = masked.lower()
     hits = _cues(lower, lexicon, allowed)
-    before = [h for h in hits if h[0] <= value.start and h[1] <= value.end]
+    before = [h for h in hits if h[0] < value.end and h[1] <= value.end]  # "m/z = 6613.5", "5 mol%" name themselves
     if before:
         return max(before, key=lambda h: (h[1], -allowed.index(h[2])))[2]
     after = [h for h in hits if h[0] >= value.end and h[0] - value.end < 40]
