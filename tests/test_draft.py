@@ -137,6 +137,14 @@ def test_reactions_are_mapped_to_the_vocabulary_and_rxno(lexicon):
     assert "AzideAlkyneCycloaddition" in result.reactions
     assert any("RXNO:0000270" in row for row in result.reaction_mappings["AzideAlkyneCycloaddition"])
     assert "RXNO:0000270" in report(result)
+    other = draft("In other words, the Cu₂₀ cluster is stable. The HER competes.", lexicon=lexicon)
+    assert [s.text.startswith("In other") for s in other.reactions["HydrogenEvolution"]] == [False]
+
+
+def test_units_that_name_their_metric(lexicon):
+    records = _measurements("With 0.5 mol % of [Cu₁₀(PET)₆] the TOF reached 3880 h⁻¹.\n", lexicon)
+    assert {(r["metric"], r["value"], r["unit"]) for r in records} == {("CatalystLoading", 0.5, "mol%"),
+                                                                     ("TurnoverFrequency", 3880, "1/h")}
 
 
 def test_reference_numbers_resolve_to_dois(lexicon):
