@@ -150,6 +150,7 @@ def test_units_that_name_their_metric(lexicon):
 def test_reference_numbers_resolve_to_dois(lexicon):
     assert references.cited("see [[114](#page-32-21)–[118](#page-32-22)] and [108, 109]") == [108, 109, 114, 115,
                                                                                                116, 117, 118]
+    assert references.cited("as shown in Fig. [3](#page-10-0)b and Table [2](#page-9-0)") == []
     result = draft(REFERENCES, lexicon=lexicon)
     assert result.references == {27: "10.1000/one", 28: "10.1000/two"}
     cluster = to_data(result)["clusters"][0]

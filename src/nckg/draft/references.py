@@ -11,6 +11,7 @@ _ANCHOR_RANGE = re.compile(r"\[\\?\[?(\d{1,3})\]?\(#page-[^)]*\)\s*\[?[–-]\s*\
 _ENTRY = re.compile(r"^\s*(?:-\s*)?\[?(\d{1,3})[.\]]\s+(.*)$")
 _LINKED_DOI = re.compile(r"\(https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/[^\s)]+)\)", re.IGNORECASE)
 _DOI = re.compile(r"(?:doi\.org/|doi:\s?)(10\.\d{4,9}/[^\s)\]>]+)", re.IGNORECASE)
+_FIGURE = re.compile(r"(?:Figs?\.|Figures?|Tables?|Schemes?|Eqs?\.)\s*$")  # "Fig. [3](#page-10-0)b" is no citation
 MAX_RANGE = 30  # a printed range longer than this is a misreading, not a citation
 
 
@@ -27,7 +28,8 @@ def _expand(text: str) -> list[int]:
 
 def cited(sentence: str) -> list[int]:
     """The reference numbers a sentence cites, sorted, each once."""
-    numbers = [int(n) for n in _ANCHORED.findall(sentence)]
+    numbers = [int(m.group(1)) for m in _ANCHORED.finditer(sentence)
+               if not _FIGURE.search(sentence[max(0, m.start() - 10): m.start()])]
     for low, high in _ANCHOR_RANGE.findall(sentence):
         if 0 < int(high) - int(low) <= MAX_RANGE:
             numbers += range(int(low), int(high) + 1)
