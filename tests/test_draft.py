@@ -270,3 +270,18 @@ def test_labels_listed_with_respectively_name_the_formulas_in_order(lexicon):
             "respectively) were prepared. The Cu₈-1 cluster has a band gap of 2.1 eV.\n")
     records = _measurements(text, lexicon)
     assert [(r["cluster"], r["value"]) for r in records] == [("cu8-pet_6-1plus", 2.1)]
+
+
+def test_the_whole_review_drafts_to_a_valid_file_whose_quotes_are_in_the_review(tmp_path):
+    from nckg.namespaces import REVIEW_DOI
+    from nckg.sources.documents import load_documents
+
+    review = load_documents()[REVIEW_DOI]
+    result = draft(review.text())
+    path = tmp_path / "review.yaml"
+    path.write_text(to_yaml(result), encoding="utf-8")
+    _, data = parse_yaml(path, DataFile)
+    records = data.clusters + data.measurements + data.comparisons
+    assert len(data.measurements) == len(result.measurements) and len(data.clusters) == len(result.clusters)
+    assert all(review.contains(item.quote) for r in records for item in r.evidence)
+    assert all(quotes.number_in(m.value if m.value is not None else m.value_min, m.quotes()) for m in data.measurements)

@@ -59,7 +59,8 @@ def render(draft: Draft, title: str = "nckg draft") -> str:
     spans: dict[int, list] = {}
     for index, named in draft.mentions.items():
         for mention, key in named:
-            spans.setdefault(index, []).append((mention.start, mention.end, "cluster", f"cluster {draft.clusters[key].id}"))
+            spans.setdefault(index, []).append((mention.start, mention.end, "cluster",
+                                                f"cluster {draft.clusters[key].id}"))
     cards = []
     for i, (m, record) in enumerate(zip(draft.measurements, data.get("measurements", []))):
         v = m.value

@@ -66,7 +66,8 @@ METRICS_OF_UNIT = {
 # how papers write products and species: (regex over masked text, chemical id of data/chemicals.yaml)
 PRODUCT_CUES = [
     (r"CH\s?4\b|methane", "methane"), (r"C\s?2\s?H\s?4\b|ethylene", "ethylene"), (r"C\s?2\s?H\s?6\b|ethane", "ethane"),
-    (r"HCOOH|HCO\s?2\s?H|HCOO\b|formate|formic acid", "formic-acid"), (r"\bCO\b(?!\s?2)|carbon monoxide", "carbon-monoxide"),
+    (r"HCOOH|HCO\s?2\s?H|HCOO\b|formate|formic acid", "formic-acid"),
+    (r"\bCO\b(?!\s?2)|carbon monoxide", "carbon-monoxide"),
     (r"NH\s?3\b|ammonia", "ammonia"), (r"\bH\s?2\b(?!\s?O)|hydrogen evolution|\bHER\b", "hydrogen"),
     (r"CH\s?3\s?OH|methanol", "methanol"), (r"CH\s?3\s?CHO|acetaldehyde", "acetaldehyde"),
     (r"NO\s?2\s?-|nitrite", "nitrite"), (r"4-aminophenol", "4-aminophenol"), (r"cyclohexanol", "cyclohexanol"),

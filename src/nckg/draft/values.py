@@ -19,7 +19,8 @@ _NUMBER = r"(?:(?<![A-Za-z0-9.])(-\s?)|(?<![A-Za-z0-9.-]))(\d+(?:\.\d+)?)"
 UNITS = [  # (pattern right after the number, unit notation)
     (r"mol\s*%", "mol%"), (r"%", "percent"),
     (r"mA\s?(?:cm\s*-\s*2|/\s?cm\s*2|cm\s*2)", "mA/cm2"),
-    (r"eV\b", "eV"), (r"V\b", "V"), (r"nm\b", "nm"), (r"Å|A(?=\s*[,;)])", "angstrom"),  # "2.2118 A," : Å as PDF text often loses the ring
+    (r"eV\b", "eV"), (r"V\b", "V"), (r"nm\b", "nm"),
+    (r"Å|A(?=\s*[,;)])", "angstrom"),  # "2.2118 A,": PDF text often loses the ring of Å
     (r"(?:h|hr|hours?)\s*-\s*1\b", "1/h"), (r"min\s*-\s*1\b", "1/min"),
     (r"(?:h|hrs?|hours?)\b", "h"), (r"min(?:utes?)?\b", "min"), (r"(?:s|sec|seconds?)\b(?!-)", "s"),
     (r"°\s?C\b", "celsius"), (r"(?:times|-?\s?fold)\b", "times"),
@@ -27,19 +28,21 @@ UNITS = [  # (pattern right after the number, unit notation)
 _UNIT = "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _) in enumerate(UNITS))
 _VALUE = re.compile(_NUMBER + r"(?:\s*(?:-|to|~)\s*(-\s?)?(\d+(?:\.\d+)?))?\s*(?:" + _UNIT + ")")
 # counted things (unit "count"): "three cycles", "71 examples", "14 substrates"; and m/z written before its number
-_COUNT_WORDS = "|".join(sorted((w for w, n in _WORD_NUMBERS.items() if not w.endswith(("fold", "mer", "le", "ly", "a"))),
+_COUNT_WORDS = "|".join(sorted((w for w in _WORD_NUMBERS if not w.endswith(("fold", "mer", "le", "ly", "a"))),
                                key=len, reverse=True))
 _COUNT = re.compile(r"(?<![\w.-])(\d+|" + _COUNT_WORDS + r")\s+(?:[a-z-]+\s+){0,2}?"
                     r"(?:catalytic\s+)?(cycles|runs|examples|substrates)\b", re.IGNORECASE)
 _MZ = re.compile(r"m/z\s*(?:=|of|at|:)?\s*(\d+(?:\.\d+)?)")
 _LISTED = re.compile(_NUMBER + r"\)?\s*(?:,\s*(?:and\s+)?|and\s+|or\s+|vs\.?\s+)$")
 _REFERENCE = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s*\.?\s*(RHE|RHE|SHE|NHE|SCE|Ag/AgCl)\b\)?")
-_QUALIFIERS = [(r"(?:over|above|more than|exceed\w*|>)\s*$", "over"), (r"(?:~|≈|ca\.|approximately)\s*$", "approximately"),
+_QUALIFIERS = [(r"(?:over|above|more than|exceed\w*|>)\s*$", "over"),
+               (r"(?:~|≈|ca\.|approximately)\s*$", "approximately"),
                (r"(?:about|around)\s*$", "about"), (r"(?:nearly|almost)\s*$", "nearly"), (r"up to\s*$", "up-to"),
                (r"(?:less than|below|<)\s*$", "less-than"), (r"at least\s*$", "at-least")]
 LIGHT = re.compile(r"visible[- ]light(?: irradiation)?|(?:blue|UV|white)[- ]LEDs?(?: irradiation)?|"
                    r"light irradiation|under (?:UV|visible|simulated sunlight)[\w -]*?light|photoexcitation")
 TEMPERATURE = re.compile(r"room temperature|ambient conditions|\d+(?:\.\d+)?\s?°\s?C")
+TOGETHER = 12  # characters within which two cue words count as one phrase
 NO_PRODUCT = {"BondLength", "CuCuDistance", "BandGap", "ConductionBandMinimum", "ValenceBandMaximum",
               "AbsorptionWavelength", "EmissionWavelength", "ExcitationWavelength", "CatalystLoading",
               "SubstrateExampleCount", "CatalyticCycles", "StabilityDuration", "TotalFaradaicEfficiency"}
@@ -80,7 +83,8 @@ def spot(masked: str) -> list[Value]:
             value = Value(match.start(), match.end(), first, None, None, unit)
         listed_values, head = [], masked[: match.start()]
         floor = max((v.end for v in found), default=0)
-        while (listed := _LISTED.search(head)) and listed.start() >= floor:  # "0.74 and 0.66 V", "85, 90 and 92%": the list shares the unit
+        # "0.74 and 0.66 V", "85, 90 and 92%": the numbers listed before the value share its unit
+        while (listed := _LISTED.search(head)) and listed.start() >= floor:
             listed_values.insert(0, Value(listed.start(), listed.start() + len(listed.group(0).rstrip(", and")),
                                           _number(listed.group(1), listed.group(2)), None, None, unit))
             head = head[: listed.start()]
@@ -119,12 +123,19 @@ def name_metric(value: Value, masked: str, lexicon: Lexicon, before_text: str = 
     hits = _cues(lower, lexicon, allowed)
     before = [h for h in hits if h[0] < value.end and h[1] <= value.end]  # "m/z = 6613.5", "5 mol%" name themselves
     if before:
-        return max(before, key=lambda h: (h[1], -allowed.index(h[2])))[2]
+        return _nearest(before, allowed)
     after = [h for h in hits if h[0] >= value.end and h[0] - value.end < 40]
     if after:
         return min(after, key=lambda h: h[0])[2]
     earlier = _cues(before_text.lower(), lexicon, allowed)
-    return max(earlier, key=lambda h: h[1])[2] if earlier else None
+    return _nearest(earlier, allowed) if earlier else None
+
+
+def _nearest(hits: list[tuple[int, int, str]], allowed: list[str]) -> str:
+    """The metric of the last cue; cues written together ("Cu–Cu bonding") go to the more specific metric (the
+    one listed first for the unit)."""
+    last = max(h[1] for h in hits)
+    return min((h for h in hits if h[1] >= last - TOGETHER), key=lambda h: allowed.index(h[2]))[2]
 
 
 def products_in(masked: str, lexicon: Lexicon) -> list[str]:
