@@ -174,6 +174,9 @@ def test_html_view_highlights_records_with_confidence(lexicon):
     assert page.count('<mark class="measurement" title=') == len(result.measurements) > 0
     assert page.count('<mark class="cluster" title=') == sum(len(named) for named in result.mentions.values())
     assert "FaradaicEfficiency" in page and 'class="conf' in page
+    assert "ElectrochemicalCO2Reduction" not in page  # no reaction named in the fixture
+    page = render(draft(COMPARISONS + REFERENCES, lexicon=lexicon))
+    assert "<li>[27] 10.1000/one</li>" in page and "ElectrochemicalCO2Reduction" in page
 
 
 def _data_copy(tmp_path: Path) -> Path:

@@ -81,9 +81,15 @@ def render(draft: Draft, title: str = "nckg draft") -> str:
             section = s.section
             body.append(f"<h2>{escape(section)}</h2>")
         body.append(f'<p class="s" id="s{s.index}">{_marked(s.text, spans.get(s.index, []))}</p>')
+    reactions = "".join(f"<li>{escape(name)} ({len(sentences)} sentences): "
+                        f"{escape('; '.join(draft.reaction_mappings.get(name, [])) or 'no external mapping')}</li>"
+                        for name, sentences in sorted(draft.reactions.items()))
+    cited = sorted({n for numbers in draft.cited.values() for n in numbers})
+    refs = "".join(f"<li>[{n}] {escape(draft.references.get(n, 'no DOI in the text'))}</li>" for n in cited)
     legend = ('<p><mark class="cluster">cluster formula</mark> <mark class="measurement">measurement</mark> '
               '<mark class="comparison">comparison</mark> <mark class="none">value without a cluster</mark></p>')
     return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(title)}</title>"
             f"<style>{_STYLE}</style></head><body><main><h1>{escape(title)}</h1>{legend}{''.join(body)}</main>"
             f"<aside><h2>{len(draft.measurements)} measurements, {len(draft.comparisons)} comparisons</h2>"
-            f"{''.join(cards)}<h2>{len(draft.clusters)} clusters</h2>{''.join(cluster_cards)}</aside></body></html>")
+            f"{''.join(cards)}<h2>{len(draft.clusters)} clusters</h2>{''.join(cluster_cards)}"
+            f"<h2>reaction types</h2><ul>{reactions}</ul><h2>references cited</h2><ul>{refs}</ul></aside></body></html>")
