@@ -260,6 +260,13 @@ def test_plural_subjects_versus_lists_counts_and_mass_peaks(lexicon):
                        "MassToChargeRatio": (1234.5, "m/z")}
 
 
+def test_a_sentence_without_a_cluster_goes_on_about_the_last_subject(lexicon):
+    text = ("[Cu₁₄H₂(PET)₈(PPh₃)₆]⁺ is 5 times more active than [Cu₁₄(PET)₁₀(PPh₃)₆]. "
+            "Its optical band gap is 2.1 eV.\n")
+    record = next(r for r in _measurements(text, lexicon) if r["metric"] == "BandGap")
+    assert record["cluster"] == "cu14h2-pet_8-pph3_6-1plus" and record["confidence"] == 0.5
+
+
 def test_a_paragraph_broken_by_a_figure_keeps_its_cluster(lexicon):
     text = ("3.1 Electrocatalysis\n\nThe [Cu₁₀(PET)₆] cluster was tested and its free energy is\n\n"
             "Fig. 2 Structure of [Cu₁₁(PET)₇].\n\n(−0.23 eV) for the key step.\n")

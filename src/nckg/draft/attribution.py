@@ -5,7 +5,7 @@ label; another short label ("Cu₅₇H₂₀", "Cu₅₇") names the one full fo
 with that copper and hydride count; labels with a variant mark (Cu13a, Cu₆-NH, Cu₈-1) stay clusters of their own.
 Values: the cluster named in the sentence nearest before the value (else after it); values listed with
 "respectively" go to the clusters in the order written; a sentence without a formula inherits the last cluster of
-its paragraph, with a lower confidence.
+its paragraph (the subject of the last sentence that names one), with a lower confidence.
 """
 
 from __future__ import annotations
@@ -105,7 +105,8 @@ Owner = tuple[str | None, float, str]  # cluster key, confidence, how it was cho
 
 @dataclass
 class Scope:
-    """The clusters around a sentence: the last one named before it in its paragraph, every one named in the
+    """The clusters around a sentence: the one its paragraph was last about (the subject of the last sentence naming
+    a cluster; the cluster named just before the break for the rest of a broken sentence), every one named in the
     paragraph so far (in order), and the first one named in the next sentence of the paragraph."""
 
     last: str | None = None
@@ -151,7 +152,7 @@ def attribute(values: list[Value], sentence: Sentence, named: list[tuple[Mention
             result.append([(key, 0.65, "the cluster named nearest before the value" if before
                             else "the cluster named just after the value")])
         elif scope.last:
-            result.append([(scope.last, 0.5, "no cluster in the sentence: the last cluster named in the paragraph")])
+            result.append([(scope.last, 0.5, "no cluster in the sentence: the one the paragraph was last about")])
         elif scope.following:
             result.append([(scope.following, 0.4, "no cluster before it in the paragraph: the first one named in "
                                                   "the next sentence")])

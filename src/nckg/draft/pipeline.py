@@ -58,7 +58,7 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
     clusters, named = attribution.resolve_clusters(found)
     result = Draft(doi, sentences, clusters, [], [], {}, lexicon.reaction_mappings,
                    references.reference_dois(segment.reference_list(text)), {}, [], [], named)
-    context: dict[int, str] = {}  # paragraph -> last cluster key named in it
+    context: dict[int, tuple[str, str]] = {}  # paragraph -> (first, last) cluster of its last sentence naming any
     products: dict[int, str] = {}  # paragraph -> last product named in it
     in_paragraph: dict[int, list[str]] = {}  # paragraph -> clusters named in it so far
     seen_reactions: dict[str, Counter] = {}  # section -> reactions named so far
@@ -93,7 +93,8 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
                 result.unassigned.append((sentence, value))
         respectively = "respectively" in sentence.text
         after = sentences[sentence.index + 1] if sentence.index + 1 < len(sentences) else None
-        scope = attribution.Scope(context.get(sentence.paragraph), in_paragraph.get(sentence.paragraph, []),
+        before = context.get(sentence.paragraph, (None, None))[1 if broken else 0]
+        scope = attribution.Scope(before, in_paragraph.get(sentence.paragraph, []),
                                   named[after.index][0][1] if after is not None and after.paragraph ==
                                   sentence.paragraph and named.get(after.index) else None)
         owners = attribution.attribute(measured, sentence, here, scope)
@@ -112,7 +113,9 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
                 (result.measurements if record.cluster else result.unattributed).append(record)
         result.comparisons += comparisons.compare(sentence, masked, here, clusters, lexicon, reaction)
         if here:
-            context[sentence.paragraph] = here[-1][1]
+            # a new sentence goes on about the previous one's subject (its first cluster); the rest of a sentence
+            # broken by a figure about the cluster named last before the break
+            context[sentence.paragraph] = (here[0][1], here[-1][1])
             in_paragraph.setdefault(sentence.paragraph, []).extend(key for _, key in here)
         if named_products := values.products_in(masked, lexicon):
             products[sentence.paragraph] = named_products[-1]
