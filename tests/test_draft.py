@@ -141,6 +141,14 @@ def test_reactions_are_mapped_to_the_vocabulary_and_rxno(lexicon):
     assert [s.text.startswith("In other") for s in other.reactions["HydrogenEvolution"]] == [False]
 
 
+@pytest.mark.parametrize("written", ["−0.7 V vs. RHE", "−0.7 V (versus RHE)", "−0.7 V_{RHE}",
+                                     "−0.7 V vs. reversible hydrogen electrode"])
+def test_potentials_against_rhe_in_several_spellings(lexicon, written):
+    records = _measurements(f"[Cu₁₀(PET)₆] reached a FE of 91% for CO at {written}, with 12 mA·cm⁻².\n", lexicon)
+    assert {r["metric"]: r["conditions"] for r in records} == {
+        "FaradaicEfficiency": {"potential_v_rhe": -0.7}, "CurrentDensity": {"potential_v_rhe": -0.7}}
+
+
 def test_units_that_name_their_metric(lexicon):
     records = _measurements("With 0.5 mol % of [Cu₁₀(PET)₆] the TOF reached 3880 h⁻¹.\n", lexicon)
     assert {(r["metric"], r["value"], r["unit"]) for r in records} == {("CatalystLoading", 0.5, "mol%"),

@@ -63,6 +63,9 @@ METRICS_OF_UNIT = {
     "count": ["CatalyticCycles", "SubstrateExampleCount"],
     "m/z": ["MassToChargeRatio"],
 }
+# the metric a unit names on its own, when no cue word is written ("12 mA cm⁻²" is a current density)
+METRIC_OF_UNIT_ALONE = {"mA/cm2": "CurrentDensity", "1/h": "TurnoverFrequency", "1/min": "RateConstant",
+                        "mol%": "CatalystLoading", "m/z": "MassToChargeRatio"}
 # how papers write products and species: (regex over masked text, chemical id of data/chemicals.yaml)
 PRODUCT_CUES = [
     (r"CH\s?4\b|methane", "methane"), (r"C\s?2\s?H\s?4\b|ethylene", "ethylene"), (r"C\s?2\s?H\s?6\b|ethane", "ethane"),
@@ -97,6 +100,7 @@ EXTRA_REACTION_CUES = [
 class Lexicon:
     metric_cues: list[tuple[re.Pattern, str]]
     metrics_of_unit: dict[str, list[str]]
+    metric_of_unit_alone: dict[str, str]
     product_cues: list[tuple[re.Pattern, str]]
     reaction_cues: list[tuple[re.Pattern, str]]
     reaction_mappings: dict[str, list[str]]  # reaction type -> ["skos:closeMatch RXNO:0000270", …]
@@ -153,5 +157,6 @@ def load_lexicon(data_dir: Path | None = None) -> Lexicon:
             mappings.setdefault(name, []).append(f"{row['predicate_id']} {row['object_id']} ({row['object_label']})")
     by_unit = {unit: [m for m in names if m in metrics] for unit, names in METRICS_OF_UNIT.items()
                if unit in vocabulary.units}
-    return Lexicon(metric_cues, by_unit, products, reaction_cues, mappings, _ligand_index(data_dir),
+    alone = {unit: name for unit, name in METRIC_OF_UNIT_ALONE.items() if name in by_unit.get(unit, [])}
+    return Lexicon(metric_cues, by_unit, alone, products, reaction_cues, mappings, _ligand_index(data_dir),
                    frozenset(vocabulary.units))

@@ -18,7 +18,7 @@ from nckg.sources.quotes import _WORD_NUMBERS
 _NUMBER = r"(?:(?<![A-Za-z0-9.])(-\s?)|(?<![A-Za-z0-9.-]))(\d+(?:\.\d+)?)"
 UNITS = [  # (pattern right after the number, unit notation)
     (r"mol\s*%", "mol%"), (r"%", "percent"),
-    (r"mA\s?(?:cm\s*-\s*2|/\s?cm\s*2|cm\s*2)", "mA/cm2"),
+    (r"mA\s?[·⋅]?\s?(?:cm\s*-\s*2|/\s?cm\s*2|cm\s*2)", "mA/cm2"),
     (r"eV\b", "eV"), (r"V\b", "V"), (r"nm\b", "nm"),
     (r"Å|A(?=\s*[,;)])", "angstrom"),  # "2.2118 A,": PDF text often loses the ring of Å
     (r"(?:h|hr|hours?)\s*-\s*1\b", "1/h"), (r"min\s*-\s*1\b", "1/min"),
@@ -34,7 +34,10 @@ _COUNT = re.compile(r"(?<![\w.-])(\d+|" + _COUNT_WORDS + r")\s+(?:[a-z-]+\s+){0,
                     r"(?:catalytic\s+)?(cycles|runs|examples|substrates)\b", re.IGNORECASE)
 _MZ = re.compile(r"m/z\s*(?:=|of|at|:)?\s*(\d+(?:\.\d+)?)")
 _LISTED = re.compile(_NUMBER + r"\)?\s*(?:,\s*(?:and\s+)?|and\s+|or\s+|vs\.?\s+)$")
-_REFERENCE = re.compile(r"\s*\(?\s*(?:vs\.?|versus)\s*\.?\s*(RHE|RHE|SHE|NHE|SCE|Ag/AgCl)\b\)?")
+# the reference electrode after a potential: "V vs. RHE", "V (versus RHE)", "V_RHE", "V vs. reversible hydrogen electrode"
+_REFERENCE = re.compile(r"\s*\(?\s*(?:(?:vs\.?|versus)\s*\.?\s*)?(RHE|reversible hydrogen electrode|SHE|NHE|SCE|"
+                        r"Ag/AgCl)\b\)?", re.IGNORECASE)
+_ELECTRODES = {"reversible hydrogen electrode": "RHE"}
 _QUALIFIERS = [(r"(?:over|above|more than|exceed\w*|>)\s*$", "over"),
                (r"(?:~|≈|ca\.|approximately)\s*$", "approximately"),
                (r"(?:about|around)\s*$", "about"), (r"(?:nearly|almost)\s*$", "nearly"), (r"up to\s*$", "up-to"),
@@ -91,7 +94,7 @@ def spot(masked: str) -> list[Value]:
         group = listed_values + [value]
         if unit == "V" and (ref := _REFERENCE.match(masked, match.end())):
             for item in group:
-                item.reference = ref.group(1)
+                item.reference = _ELECTRODES.get(ref.group(1).lower(), ref.group(1).upper().replace("AG/AGCL", "Ag/AgCl"))
         for pattern, name in _QUALIFIERS:
             if re.search(pattern, masked[max(0, group[0].start - 20): group[0].start]):
                 for item in group:
@@ -128,7 +131,7 @@ def name_metric(value: Value, masked: str, lexicon: Lexicon, before_text: str = 
     if after:
         return min(after, key=lambda h: h[0])[2]
     earlier = _cues(before_text.lower(), lexicon, allowed)
-    return _nearest(earlier, allowed) if earlier else None
+    return _nearest(earlier, allowed) if earlier else lexicon.metric_of_unit_alone.get(value.unit)
 
 
 def _nearest(hits: list[tuple[int, int, str]], allowed: list[str]) -> str:
