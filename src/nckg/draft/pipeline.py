@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nckg.draft import attribution, comparisons, formulas, references, segment, values
 from nckg.draft.lexicon import Lexicon, load_lexicon
 from nckg.draft.records import Draft, DraftMeasurement
+from nckg.draft.segment import Sentence
 from nckg.draft.values import LIGHT, TEMPERATURE, Value
 
 # properties of the cluster itself, measured without a reaction
@@ -49,6 +51,62 @@ def _conditions(sentence_masked: str, condition: Value | None, times: list[Value
     return found
 
 
+@dataclass
+class _Paragraphs:
+    """What the sentences read so far said, per paragraph: the clusters of the last sentence naming any (first,
+    last), every cluster named, the last product named; and per section the reactions named."""
+
+    subject: dict[int, tuple[str, str]] = field(default_factory=dict)
+    clusters: dict[int, list[str]] = field(default_factory=dict)
+    product: dict[int, str] = field(default_factory=dict)
+    reactions: dict[str, Counter] = field(default_factory=dict)
+
+    def scope(self, sentence: Sentence, sentences: list[Sentence], named: dict, broken: bool) -> attribution.Scope:
+        """A new sentence goes on about the previous one's subject (its first cluster); the rest of a sentence
+        broken by a figure about the cluster named last before the break."""
+        after = sentences[sentence.index + 1] if sentence.index + 1 < len(sentences) else None
+        following = (named[after.index][0][1] if after is not None and after.paragraph == sentence.paragraph
+                     and named.get(after.index) else None)
+        last = self.subject.get(sentence.paragraph, (None, None))[1 if broken else 0]
+        return attribution.Scope(last, self.clusters.get(sentence.paragraph, []), following)
+
+    def update(self, sentence: Sentence, here: list, products: list[str]) -> None:
+        if here:
+            self.subject[sentence.paragraph] = (here[0][1], here[-1][1])
+            self.clusters.setdefault(sentence.paragraph, []).extend(key for _, key in here)
+        if products:
+            self.product[sentence.paragraph] = products[-1]
+
+
+def _broken_start(sentence: Sentence, sentences: list[Sentence]) -> str:
+    """The masked first part of a sentence a figure or page broke ("… than the Cu8-1 cluster" / "(−0.23 eV)."), or ""."""
+    if not segment.continues(sentence.text):
+        return ""
+    previous = next((s for s in reversed(sentences[max(0, sentence.index - 12): sentence.index])
+                     if s.paragraph == sentence.paragraph), None)
+    return previous.masked if previous is not None else ""
+
+
+def _sort_values(sentence: Sentence, masked: str, broken: str, lexicon: Lexicon,
+                 result: Draft) -> tuple[list[Value], list[Value], list[Value]]:
+    """The sentence's values with a metric, its potentials and its times (conditions); the rest to the report."""
+    measured, potentials, times = [], [], []
+    for value in values.spot(masked):
+        if value.unit == "times":  # a comparison's ratio
+            continue
+        value.metric = value.metric or values.name_metric(value, masked, lexicon, broken)
+        if value.metric:
+            value.product = values.name_product(value, masked, lexicon)
+            measured.append(value)
+        elif CONDITION_UNITS.get(value.unit) == "potential":
+            potentials.append(value)
+        elif CONDITION_UNITS.get(value.unit) == "time":
+            times.append(value)
+        elif value.unit != "celsius":
+            result.unassigned.append((sentence, value))
+    return measured, potentials, times
+
+
 def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
           data_dir: Path | None = None) -> Draft:
     """Propose cluster, measurement and comparison records for a plain text (a paper, an abstract, a section)."""
@@ -58,10 +116,7 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
     clusters, named = attribution.resolve_clusters(found)
     result = Draft(doi, sentences, clusters, [], [], {}, lexicon.reaction_mappings,
                    references.reference_dois(segment.reference_list(text)), {}, [], [], named)
-    context: dict[int, tuple[str, str]] = {}  # paragraph -> (first, last) cluster of its last sentence naming any
-    products: dict[int, str] = {}  # paragraph -> last product named in it
-    in_paragraph: dict[int, list[str]] = {}  # paragraph -> clusters named in it so far
-    seen_reactions: dict[str, Counter] = {}  # section -> reactions named so far
+    state = _Paragraphs()
     for sentence, mentions in found:
         masked = _blank(sentence.masked, [(m.start, m.end) for m in mentions])
         here = named.get(sentence.index, [])
@@ -70,38 +125,16 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
         spotted = [name for _, name in comparisons.reactions_in(masked, lexicon)]
         for name in spotted:
             result.reactions.setdefault(name, []).append(sentence)
-        seen = seen_reactions.setdefault(sentence.section, Counter())
+        seen = state.reactions.setdefault(sentence.section, Counter())
         seen.update(spotted)
         reaction = _main_reaction(Counter(spotted)) or _main_reaction(seen)
-        measured, potentials, times = [], [], []
-        previous = next((s for s in reversed(sentences[max(0, sentence.index - 12): sentence.index])
-                         if s.paragraph == sentence.paragraph), None)
-        broken = (previous.masked if previous is not None and segment.continues(sentence.text)
-                  else "")  # "(−0.23 eV)." after a figure broke the sentence
-        for value in values.spot(masked):
-            if value.unit == "times":
-                continue
-            value.metric = value.metric or values.name_metric(value, masked, lexicon, broken)
-            if value.metric:
-                value.product = values.name_product(value, masked, lexicon)
-                measured.append(value)
-            elif CONDITION_UNITS.get(value.unit) == "potential":
-                potentials.append(value)
-            elif CONDITION_UNITS.get(value.unit) == "time":
-                times.append(value)
-            elif value.unit != "celsius":
-                result.unassigned.append((sentence, value))
-        respectively = "respectively" in sentence.text
-        after = sentences[sentence.index + 1] if sentence.index + 1 < len(sentences) else None
-        before = context.get(sentence.paragraph, (None, None))[1 if broken else 0]
-        scope = attribution.Scope(before, in_paragraph.get(sentence.paragraph, []),
-                                  named[after.index][0][1] if after is not None and after.paragraph ==
-                                  sentence.paragraph and named.get(after.index) else None)
-        owners = attribution.attribute(measured, sentence, here, scope)
-        for value, potential, owned in zip(measured, attribution.distribute(potentials, measured, respectively),
-                                           owners):
+        broken = _broken_start(sentence, sentences)
+        measured, potentials, times = _sort_values(sentence, masked, broken, lexicon, result)
+        owners = attribution.attribute(measured, sentence, here, state.scope(sentence, sentences, named, bool(broken)))
+        conditions = attribution.distribute(potentials, measured, "respectively" in sentence.text)
+        for value, potential, owned in zip(measured, conditions, owners):
             if value.product is None and value.metric not in values.NO_PRODUCT:
-                value.product = products.get(sentence.paragraph)
+                value.product = state.product.get(sentence.paragraph)
             for key, confidence, how in owned:
                 record = DraftMeasurement(value, sentence, clusters.get(key) if key else None,
                                           None if value.metric in NO_REACTION else reaction,
@@ -112,11 +145,5 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
                         ": the last product named in the paragraph" if value.product else ""))
                 (result.measurements if record.cluster else result.unattributed).append(record)
         result.comparisons += comparisons.compare(sentence, masked, here, clusters, lexicon, reaction)
-        if here:
-            # a new sentence goes on about the previous one's subject (its first cluster); the rest of a sentence
-            # broken by a figure about the cluster named last before the break
-            context[sentence.paragraph] = (here[0][1], here[-1][1])
-            in_paragraph.setdefault(sentence.paragraph, []).extend(key for _, key in here)
-        if named_products := values.products_in(masked, lexicon):
-            products[sentence.paragraph] = named_products[-1]
+        state.update(sentence, here, values.products_in(masked, lexicon))
     return result
