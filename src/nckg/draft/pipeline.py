@@ -79,7 +79,8 @@ class _Paragraphs:
 
 
 def _broken_start(sentence: Sentence, sentences: list[Sentence]) -> str:
-    """The masked first part of a sentence a figure or page broke ("… than the Cu8-1 cluster" / "(−0.23 eV)."), or ""."""
+    """The masked first part of a sentence a figure or page broke ("… than the Cu8-1 cluster" | "(−0.23 eV).");
+    "" for a sentence that is whole."""
     if not segment.continues(sentence.text):
         return ""
     previous = next((s for s in reversed(sentences[max(0, sentence.index - 12): sentence.index])
