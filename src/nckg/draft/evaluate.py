@@ -163,7 +163,8 @@ def markdown(result: dict, command: str) -> str:
     """The evaluation as a Markdown report (bench/results/draft-eval.md)."""
     lines = ["# `nckg draft` on the review, against the curated measurements", "",
              f"Produced by `{command}`. Whole review ({result['sentences']} sentences) drafted in "
-             f"{result['seconds']:.2f} s (one process); {result['clusters']} clusters, {result['measurements']} "
+             f"{result['seconds']:.2f} s (one process, reading the ontology and registries included); "
+             f"{result['clusters']} clusters, {result['measurements']} "
              f"attributed measurements, {result['unattributed']} unattributed, {result['comparisons']} comparisons.", "",
              "A curated measurement counts as found when a drafted one in one of its evidence sections has the same "
              "metric, value or range, the same unit, a cluster with the same Cu and hydride count and (where the curated "
