@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from nckg.build import pipeline as build
@@ -303,3 +305,23 @@ def test_the_whole_review_drafts_to_a_valid_file_whose_quotes_are_in_the_review(
     assert len(data.measurements) == len(result.measurements) and len(data.clusters) == len(result.clusters)
     assert all(review.contains(item.quote) for r in records for item in r.evidence)
     assert all(quotes.number_in(m.value if m.value is not None else m.value_min, m.quotes()) for m in data.measurements)
+
+
+FRAGMENTS = ["[Cu₂₅H₂₂(PPh₃)₁₂]⁺", "$Cu_{57}H_{20}$", "Cu13a", "90–95 %", "−0.8 V vs. RHE", "mA cm⁻²", "respectively",
+             "25 times higher than", "[[27\\]](#page-29-6)", "(", ")", "$", "^{2+}", "\\text{Cu}_{8}", ". ", "\n\n",
+             "3.1 Heading\n", "Fig. 2 ", "both clusters", "vs. ", "in 3 h", "FE", "CO", "over 99%", "m/z = ", "A,"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=8), max_size=25))
+def test_any_text_drafts_to_a_valid_file_whose_quotes_are_in_it(tmp_path_factory, lexicon, parts):
+    """Whatever the text, the drafter does not fail, and what it writes is schema-valid with quotes from the text."""
+    text = " ".join(parts)
+    result = draft(text, lexicon=lexicon)
+    path = tmp_path_factory.mktemp("fuzz") / "draft.yaml"
+    path.write_text(to_yaml(result), encoding="utf-8")
+    _, data = parse_yaml(path, DataFile)
+    normal = quotes.normalise(text)
+    assert all(quotes.normalise(item.quote) in normal
+               for r in data.clusters + data.measurements + data.comparisons for item in r.evidence)
+    render(result)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from nckg.draft.records import Draft
-from nckg.draft.writer import to_data
+from nckg.draft.writer import quotable, to_data
 
 _STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;margin:0;display:flex}
@@ -62,19 +62,22 @@ def render(draft: Draft, title: str = "nckg draft") -> str:
             spans.setdefault(index, []).append((mention.start, mention.end, "cluster",
                                                 f"cluster {draft.clusters[key].id}"))
     cards = []
-    for i, (m, record) in enumerate(zip(draft.measurements, data.get("measurements", []))):
+    measurements = [m for m in draft.measurements if quotable([m.sentence])]  # the records to_data wrote
+    comparisons = [c for c in draft.comparisons if quotable([c.sentence])]
+    clusters = [cl for cl in draft.clusters.values() if quotable(cl.evidence)]
+    for i, (m, record) in enumerate(zip(measurements, data.get("measurements", []))):
         v = m.value
         spans.setdefault(m.sentence.index, []).append((v.start, v.end, "measurement",
                                                        f"{v.metric} → {record['cluster']} ({m.confidence:.2f})"))
         cards.append(_card("measurement", i, record, m.sentence.index))
-    for i, (c, record) in enumerate(zip(draft.comparisons, data.get("comparisons", []))):
+    for i, (c, record) in enumerate(zip(comparisons, data.get("comparisons", []))):
         spans.setdefault(c.sentence.index, []).append((*c.cue, "comparison", f"{c.better.id} > {c.worse.id}"))
         cards.append(_card("comparison", i, record, c.sentence.index))
     for d in draft.unattributed:
         spans.setdefault(d.sentence.index, []).append((d.value.start, d.value.end, "none",
                                                        f"{d.metric}: no cluster to attribute it to"))
     cluster_cards = [_card("cluster", i, record, cl.sentence.index)
-                     for i, (cl, record) in enumerate(zip(draft.clusters.values(), data.get("clusters", [])))]
+                     for i, (cl, record) in enumerate(zip(clusters, data.get("clusters", [])))]
     body, section = [], None
     for s in draft.sentences:
         if s.section != section:
@@ -90,6 +93,6 @@ def render(draft: Draft, title: str = "nckg draft") -> str:
               '<mark class="comparison">comparison</mark> <mark class="none">value without a cluster</mark></p>')
     return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(title)}</title>"
             f"<style>{_STYLE}</style></head><body><main><h1>{escape(title)}</h1>{legend}{''.join(body)}</main>"
-            f"<aside><h2>{len(draft.measurements)} measurements, {len(draft.comparisons)} comparisons</h2>"
-            f"{''.join(cards)}<h2>{len(draft.clusters)} clusters</h2>{''.join(cluster_cards)}"
+            f"<aside><h2>{len(measurements)} measurements, {len(comparisons)} comparisons</h2>"
+            f"{''.join(cards)}<h2>{len(clusters)} clusters</h2>{''.join(cluster_cards)}"
             f"<h2>reaction types</h2><ul>{reactions}</ul><h2>references cited</h2><ul>{refs}</ul></aside></body></html>")

@@ -22,6 +22,7 @@ _ABBREVIATIONS = ("et al.", "Fig.", "Figs.", "Ref.", "Refs.", "e.g.", "i.e.", "v
 _FOLD = str.maketrans({**dict(zip("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻−–—‐‑", "01234567890123456789+-----")),
                        "$": " ", "{": " ", "}": " ", "_": " ", "^": " ", "\\": " ", "*": " ", "`": " ",
                        "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+MIN_QUOTE = 8  # the shortest quote the schema accepts (nckg.sources.schema.Evidence)
 _INITIAL = re.compile(r"(?<!\d )\b[A-Z]\.$")  # "J. Smith", but not the unit of "at -0.9 V."
 _CONTINUED = re.compile(r"^[a-z(]")
 _LATEX_WORD = re.compile(r"\\(?:text|mathrm|left|right|mathbf|rm|operatorname)(?![A-Za-z])")
@@ -77,7 +78,13 @@ def _split(paragraph: str) -> list[tuple[int, int]]:
         spans.append((start, boundary.start()))
         start = boundary.end()
     spans.append((start, len(paragraph.rstrip())))
-    return [(a, b) for a, b in spans if b > a]
+    merged: list[tuple[int, int]] = []
+    for a, b in (span for span in spans if span[1] > span[0]):  # a fragment too short to quote joins its neighbour
+        if merged and (b - a < MIN_QUOTE or merged[-1][1] - merged[-1][0] < MIN_QUOTE):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def sentences(text: str, *, default_section: str = "Abstract") -> list[Sentence]:

@@ -6,15 +6,20 @@ from __future__ import annotations
 import yaml
 
 from nckg.draft.records import Draft, DraftCluster, DraftComparison, DraftMeasurement
-from nckg.draft.segment import Sentence
+from nckg.draft.segment import MIN_QUOTE, Sentence
 from nckg.namespaces import REVIEW_DOI
 
 _SECTION_OK = ("Abstract", "Title", "References", "Fig. ", "Table ", "Scheme ")
 
 
+def quotable(sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences long enough to be a quote (a paragraph of a few characters is not)."""
+    return [s for s in sentences if len(s.text) >= MIN_QUOTE]
+
+
 def _evidence(sentences: list[Sentence], doi: str | None) -> list[dict]:
     items = []
-    for s in sentences:
+    for s in quotable(sentences):
         section = s.section if s.section[0].isdigit() or s.section.startswith(_SECTION_OK) else "Abstract"
         item = {"section": section, "quote": s.text}
         if doi and doi.lower() != REVIEW_DOI:
@@ -85,9 +90,9 @@ def to_data(draft: Draft) -> dict:
         data["source"] = {"doi": draft.doi}
     elif len(refs) == 1 and refs[0] in draft.references:
         data["source"] = {"ref": refs[0], "doi": draft.references[refs[0]]}
-    data["clusters"] = [_cluster(draft, cl) for cl in draft.clusters.values()]
-    data["measurements"] = [_measurement(draft, d) for d in draft.measurements]
-    data["comparisons"] = [_comparison(draft, c) for c in draft.comparisons]
+    data["clusters"] = [_cluster(draft, cl) for cl in draft.clusters.values() if quotable(cl.evidence)]
+    data["measurements"] = [_measurement(draft, d) for d in draft.measurements if quotable([d.sentence])]
+    data["comparisons"] = [_comparison(draft, c) for c in draft.comparisons if quotable([c.sentence])]
     return {k: v for k, v in data.items() if v}
 
 
@@ -102,7 +107,12 @@ def to_yaml(draft: Draft, command: str = "nckg draft") -> str:
         header.append(f"# Not attributed to a cluster: {d.metric} {_shown(d)} in section {d.sentence.section}: "
                       f"{d.sentence.text[:120]}")
     body = yaml.safe_dump(to_data(draft), sort_keys=False, allow_unicode=True, width=120)
-    return "\n".join(header) + "\n" + body
+    return "\n".join(_comment(line) for line in header) + "\n" + body
+
+
+def _comment(line: str) -> str:
+    """A header line as a YAML comment: characters YAML does not allow (controls, line breaks) become spaces."""
+    return "".join(ch if ch.isprintable() else " " for ch in line)
 
 
 def _shown(d: DraftMeasurement) -> str:
