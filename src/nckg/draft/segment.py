@@ -19,7 +19,7 @@ _REFERENCES = re.compile(r"^(References|REFERENCES|Bibliography)\s*$")
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z$\[(\d\\*])")
 _ABBREVIATIONS = ("et al.", "Fig.", "Figs.", "Ref.", "Refs.", "e.g.", "i.e.", "vs.", "ca.", "approx.", "No.", "Eq.",
                   "Eqs.", "etc.", "cf.", "Dr.", "Prof.", "St.", "resp.")
-_FOLD = str.maketrans({**dict(zip("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻−–—‐‑", "01234567890123456789+-----")),
+_FOLD = str.maketrans({**dict(zip("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻−–—‐‑", "01234567890123456789+------", strict=True)),
                        "$": " ", "{": " ", "}": " ", "_": " ", "^": " ", "\\": " ", "*": " ", "`": " ",
                        "\u00a0": " ", "\u2009": " ", "\u202f": " "})
 MIN_QUOTE = 8  # the shortest quote the schema accepts (nckg.sources.schema.Evidence)
