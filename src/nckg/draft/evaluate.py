@@ -77,6 +77,24 @@ def formula_agreement(registry) -> dict:
     return counts
 
 
+def comparison_scores(registry, result) -> dict:
+    """Drafted comparisons against the curated ones: same section, metric, and better and worse cluster (Cu, H)."""
+    def core(cluster_id: str) -> tuple[int, int]:
+        composition = registry.clusters[cluster_id][1].composition
+        return composition.Cu, composition.hydride or 0
+
+    curated = [({e.section for e in c.evidence}, core(c.better), core(c.worse), c.metric)
+               for _, _, c in registry.records("comparisons")]
+    drafted = [(c.sentence.section, c.better.mention.core, c.worse.mention.core, c.metric) for c in result.comparisons]
+    used: set[int] = set()
+    for sections, better, worse, metric in curated:
+        hit = next((i for i, d in enumerate(drafted) if i not in used and d[0] in sections
+                    and d[1:] == (better, worse, metric)), None)
+        if hit is not None:
+            used.add(hit)
+    return {"curated": len(curated), "drafted": len(drafted), "correct": len(used)}
+
+
 def curated_truth(data_dir: Path | None = None) -> list[Truth]:
     registry, _ = build_registry(load_all(data_dir))
     truth = []
@@ -131,7 +149,9 @@ def evaluate(text: str | None = None, data_dir: Path | None = None) -> dict:
         score = scores[d.sentence.section]
         score.drafted += 1
         score.correct += i in used
-    return {"formulas": formula_agreement(build_registry(load_all(data_dir))[0]), "seconds": round(seconds, 3),
+    registry = build_registry(load_all(data_dir))[0]
+    return {"formulas": formula_agreement(registry), "comparison_scores": comparison_scores(registry, result),
+            "seconds": round(seconds, 3),
             "sentences": len(result.sentences), "clusters": len(result.clusters),
             "measurements": len(result.measurements), "unattributed": len(result.unattributed),
             "comparisons": len(result.comparisons), "tuned_on": list(TUNED_ON),
@@ -184,6 +204,13 @@ def markdown(result: dict, command: str) -> str:
         t = totals(result["sections"], tuned=tuned)
         lines.append(f"| **{label}** | | {t['curated']} | {t['found']} | {t['value_found']} | {_pct(t['recall'])} | "
                      f"{t['drafted']} | {t['correct']} | {_pct(t['precision'])} | {_pct(t['catalytic_recall'])} |")
+    c = result["comparison_scores"]
+    lines += ["", "## Comparisons", "",
+              f"{c['drafted']} comparisons drafted in the whole review, {c['correct']} of them match one of the "
+              f"{c['curated']} curated comparisons (same section, metric, better and worse cluster): precision "
+              f"{_pct(c['correct'] / c['drafted'] if c['drafted'] else None)}, recall "
+              f"{_pct(c['correct'] / c['curated'] if c['curated'] else None)}. The drafter reads a comparison only "
+              "where one sentence names both clusters around a comparison word."]
     f = result["formulas"]
     lines += ["", "## Formula parser against the curated clusters", "",
               f"Of the curated clusters' `formula_as_written`, {f['same_id']} are read to exactly the curated id, "
