@@ -253,6 +253,8 @@ def test_evaluation_scores_are_consistent():
     total = totals(result["sections"])
     assert total["curated"] == sum(s["curated"] for s in result["sections"]) > 0
     assert result["formulas"]["same_id"] > result["formulas"]["different_id"]
+    scores = result["comparison_scores"]
+    assert 0 <= scores["correct"] <= min(scores["drafted"], scores["curated"])
 
 
 def test_plural_subjects_versus_lists_counts_and_mass_peaks(lexicon):
