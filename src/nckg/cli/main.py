@@ -1,4 +1,4 @@
-"""The `nckg` command line: build, validate, stats, query, export, serve, queries."""
+"""The `nckg` command line: build, validate, stats, query, export, serve, queries, draft."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from nckg import config
+from nckg.cli.draft import draft
 from nckg.cli.queries import queries
 from nckg.cli.stores import open_store, packaged_store
 from nckg.sources.mappings import link_counts
@@ -249,4 +250,5 @@ def serve(host: str, port: int, threads: int, http_server: str, workers: int | N
 
 
 main.add_command(queries)
+main.add_command(draft)
 

@@ -73,6 +73,20 @@ def check_evidence(source: SourceFile, loc: tuple, record: Evidenced,
     return errors
 
 
+def draft_markers(registry: Registry) -> list[SourceError]:
+    """A record proposed by `nckg draft` still marked `status: draft` (or carrying its `confidence`) is refused:
+    nothing drafted reaches the graph until a curator has reviewed it and removed both keys."""
+    errors = []
+    for source in registry.files:
+        for kind in type(source.data).model_fields:
+            for i, record in enumerate(getattr(source.data, kind) or []):
+                if isinstance(record, Evidenced) and (record.status or record.confidence is not None):
+                    key = "status" if record.status else "confidence"
+                    errors.append(source.error((kind, i, key), f"{kind[:-1]} is still a draft (status: draft): "
+                                               "review it against its quote, then remove `status` and `confidence`"))
+    return errors
+
+
 def _ligand_links(source: SourceFile, loc: tuple, cluster) -> list[SourceError]:
     """A cluster links its ligands, or states in `ligands_not_named` why it cannot (the review names none)."""
     if not cluster.composition.ligands and not cluster.ligands_not_named:
@@ -120,6 +134,7 @@ def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = T
 
     Quotes are checked against `documents` (default: data/sources/ of the project)."""
     c = _Checker(registry, vocabulary)
+    c.errors += draft_markers(registry)
     for s in registry.files:  # a paper is described once, by its entry of the reference list
         if s.data.source and registry.publications:
             entry = registry.publications.get(s.data.source.doi.lower())

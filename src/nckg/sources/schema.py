@@ -28,6 +28,10 @@ class Evidenced(Record):
     evidence: list[Evidence] = Field(min_length=1)
     note: str | None = None
     interpreted: list[str] = []  # fields read from garbled text; their reading is explained in `note`
+    # set by `nckg draft` on every proposed record; the checks refuse a record that still carries them. Excluded from
+    # model_dump, so they never reach the compiled graph nor the record IRIs hashed from its fields.
+    status: Literal["draft"] | None = Field(default=None, exclude=True)
+    confidence: float | None = Field(default=None, ge=0, le=1, exclude=True)
 
     @model_validator(mode="after")
     def _interpretation_explained(self):
