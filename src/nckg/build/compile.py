@@ -196,7 +196,7 @@ def _synthesis(e: Emitter, syn) -> None:
 
 
 def _measurement(e: Emitter, m) -> None:
-    node = resource("measurement", f"{m.cluster}-{m.metric.lower()}-{_hash(m.model_dump(exclude={'evidence'}))}")
+    node = resource("measurement", f"{m.cluster}-{m.metric.lower()}-{_hash(detail.identity_fields(m))}")
     e.add(node, TYPE.value, term("Measurement"))
     e.add(node, "catalyst" if m.reaction else "measuredOn", e.cluster_iri(m.cluster))
     e.add(node, "reaction", e.vocab(m.reaction))
