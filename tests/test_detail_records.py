@@ -122,3 +122,16 @@ def test_stated_and_derived_superatom_status_are_kept_apart(quads):
     assert _objects(quads, cu31, "statedSuperatom") == {"true"} == _objects(quads, cu31, "derivedSuperatom")
     assert _objects(quads, cu6, "statedSuperatom") == {"false"} == _objects(quads, cu6, "derivedSuperatom")
     assert not _objects(quads, cu50, "statedSuperatom") and _objects(quads, cu50, "derivedSuperatom") == {"true"}
+
+
+def test_the_products_page_data_links_the_alternative_route_and_unstated_conditions(store):
+    # 2.4: "the reaction of [Cu25H22(PPh3)12]Cl with 1,10-phenanthroline also yielded a deep blue molecule" — the
+    # plain-phenanthroline route is shown with the Ph2phen synthesis on the Cu29 page
+    cu29 = resource("cluster", "cu29h22-cl_4-ph2phen_12-1plus")
+    rows = [{v: row[v] for v in ("part", "item", "text")} for row in store.run("page-cluster-synthesis", cluster=cu29)]
+    alternatives = {r["item"].value for r in rows if r["part"].value == "alternative route"}
+    assert alternatives == {resource("synthesis", "cu25-phen-ligand-exchange").value}
+    conditions = {r["text"].value for r in rows if r["part"].value == "condition"}
+    assert {"time: 15 min", "equivalents: 16 equiv. Ph2phen (4,7-diphenyl-1,10-phenanthroline)",
+            "atmosphere: not stated", "solvent: not stated"} <= conditions
+    assert "colour change: not stated" not in conditions  # dark green → dark blue is stated
