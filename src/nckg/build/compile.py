@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -20,8 +19,7 @@ TYPE = NamedNode(RDF + "type")
 LABEL = NamedNode(RDFS + "label")
 
 
-def _hash(*parts) -> str:
-    return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:8]
+_hash = detail.digest
 
 
 def literal(value) -> Literal:
