@@ -23,10 +23,17 @@ def digest(*parts) -> str:
     return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:8]
 
 
+def _part_of_cluster(e, record, kind: str, cls: str, link: str, *identity):
+    """The node `nckr:<kind>/<cluster>-<digest of identity>` of a record about a cluster, typed and linked from it."""
+    node = resource(kind, f"{record.cluster}-{digest(*identity)}")
+    e.add(e.cluster_iri(record.cluster), link, node)
+    e.add(node, TYPE, term(cls))
+    return node
+
+
 def hydride_site(e, site) -> None:
-    node = resource("hydride-site", f"{site.cluster}-{site.mode}-{digest(site.location, site.model, site.role)}")
-    e.add(e.cluster_iri(site.cluster), "hasHydrideSite", node)
-    e.add(node, TYPE, term("HydrideSite"))
+    node = _part_of_cluster(e, site, "hydride-site", "HydrideSite", "hasHydrideSite",
+                            site.mode, site.location, site.model, site.role)
     e.add(node, "coordinationMode", resource("coordination-mode", site.mode))
     e.add(node, "siteCount", site.count)
     e.add(node, "siteLocation", site.location)
@@ -36,9 +43,7 @@ def hydride_site(e, site) -> None:
 
 
 def vacancy(e, vac) -> None:
-    node = resource("vacancy", f"{vac.cluster}-{digest(vac.parent, vac.site)}")
-    e.add(e.cluster_iri(vac.cluster), "hasVacancy", node)
-    e.add(node, TYPE, term("MetalVacancy"))
+    node = _part_of_cluster(e, vac, "vacancy", "MetalVacancy", "hasVacancy", vac.parent, vac.site)
     e.add(node, "missingElement", term(vac.element))
     e.add(node, "missingAtomCount", vac.count)
     e.add(node, "relativeTo", e.cluster_iri(vac.parent) if vac.parent else None)
@@ -48,9 +53,8 @@ def vacancy(e, vac) -> None:
 
 
 def durability(e, d) -> None:
-    node = resource("durability", f"{d.cluster}-{digest(d.test, d.duration, d.cycles, d.media, d.retained)}")
-    e.add(e.cluster_iri(d.cluster), "hasDurabilityEvidence", node)
-    e.add(node, TYPE, term("DurabilityEvidence"))
+    node = _part_of_cluster(e, d, "durability", "DurabilityEvidence", "hasDurabilityEvidence",
+                            d.test, d.duration, d.cycles, d.media, d.retained)
     e.add(node, "reaction", e.vocab(d.reaction))
     e.add(node, "durabilityTest", d.test)
     if d.duration:
