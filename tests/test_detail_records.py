@@ -135,3 +135,15 @@ def test_the_products_page_data_links_the_alternative_route_and_unstated_conditi
     assert {"time: 15 min", "equivalents: 16 equiv. Ph2phen (4,7-diphenyl-1,10-phenanthroline)",
             "atmosphere: not stated", "solvent: not stated"} <= conditions
     assert "colour change: not stated" not in conditions  # dark green → dark blue is stated
+
+
+def test_post_reaction_checks_link_the_characterisation_that_reports_them(quads):
+    # 3.3.1: "XANES test after the catalytic test shows that the cluster undergoes no significant nuclearity changes";
+    # 3.3.4: pyrazolate Cu8 has two SCXRD records, only the one quoting the stability test is linked
+    linked = {s.value.split("/")[-1].rsplit("-", 1)[0]: o.value.split("/")[-1] for s, p, o in quads
+              if p == term("postReactionRecord")}
+    assert set(linked) == {"cu20-oac_6-ph-c2_12", "cu57h20-pet_36-pph3_4-1plus", "cu8-pz"}
+    assert linked["cu20-oac_6-ph-c2_12"].startswith("cu20-oac_6-ph-c2_12-xanes-")
+    pz_scxrd = {s for s, p, o in quads if p == term("characterisationMethod") and o == term("SingleCrystalXRD")
+                and s.value.split("/")[-1].startswith("cu8-pz-")}
+    assert len(pz_scxrd) == 2

@@ -145,6 +145,8 @@ MUTATIONS = [
      "durability evidence needs a duration, cycles, media, a retained property or a post-reaction characterisation"),
     ("durability-of-no-cluster", [(CU25, NCKG.hasDurabilityEvidence, None)], [], DURABILITY,
      "durability evidence belongs to exactly one cluster"),
+    ("post-reaction-record-not-a-characterisation", [], [(DURABILITY, NCKG.postReactionRecord, CU25)], DURABILITY,
+     "a post-reaction record is a characterisation"),
     ("durability-without-evidence", [(DURABILITY, NCKG.hasEvidence, None)], [], DURABILITY,
      "durability evidence needs evidence with a quote"),
     ("light-source-free-text", [(MEASUREMENT, NCKG.lightSource, None)],

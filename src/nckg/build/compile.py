@@ -272,7 +272,7 @@ def _application(e: Emitter, app) -> None:
 
 
 def _characterisation(e: Emitter, ch) -> None:
-    node = resource("characterisation", f"{ch.cluster}-{ch.method.lower()}-{_hash(ch.observation)}")
+    node = detail.characterisation_iri(ch)
     e.add(e.cluster_iri(ch.cluster), "characterisedBy", node)
     e.add(node, TYPE.value, term("Characterisation"))
     e.add(node, "characterisationMethod", term(ch.method))

@@ -65,6 +65,7 @@ def durability(e, d) -> None:
     e.add_all(node, "exposedTo", d.media)
     e.add(node, "retainedPerformance", d.retained)
     e.add_all(node, "postReactionCharacterisation", [term(m) for m in d.post_characterisation])
+    e.add_all(node, "postReactionRecord", _post_reaction_records(e.registry, d))
     e.evidence(node, d)
 
 
@@ -76,6 +77,18 @@ def identity_fields(m) -> dict:
     """The fields of a measurement its IRI is hashed from (all but evidence and the later condition fields)."""
     exclude = {"evidence": True, "conditions": UNHASHED_CONDITIONS} if m.conditions else {"evidence"}
     return m.model_dump(exclude=exclude)
+
+
+def characterisation_iri(ch):
+    return resource("characterisation", f"{ch.cluster}-{ch.method.lower()}-{digest(ch.observation)}")
+
+
+def _post_reaction_records(registry, d) -> list:
+    """The characterisation records of the cluster that report the post-reaction check: same method, same quote."""
+    quotes = {" ".join(q.split()) for q in d.quotes()}
+    return [characterisation_iri(ch) for _, _, ch in registry.records("characterisations")
+            if ch.cluster == d.cluster and ch.method in d.post_characterisation
+            and quotes & {" ".join(q.split()) for q in ch.quotes()}]
 
 
 def light(e, node, conditions_or_record) -> None:
