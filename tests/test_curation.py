@@ -187,7 +187,7 @@ def test_one_pot_cu25h22_23_percent_and_cu18h17_14_percent(reg):
     s = reg.syntheses["cu25-cu18-one-pot"][1]
     assert s.method == "OnePotSynthesis" and s.reductants == ["diphenylsilane"] and s.solvents == ["benzene"]
     assert {y.product: y.value for y in s.yields} == {CU25H22: 23, CU18H17: 14}
-    assert s.conditions["time"] == "24 h"
+    assert s.time == "24 h"
 
 
 def test_cu29_grows_from_cu25_in_84_percent_yield(reg):
@@ -516,3 +516,107 @@ def test_singlet_oxygen_and_superoxide_are_photogenerated_species_of_sulfide_oxi
     assert {c.reaction for c in _all(reg, "comparisons") if c.metric == "PhotogenerationYield"} == \
         {"PhotocatalyticSulfideOxidation"}
     assert not [c for c in _all(reg, "comparisons") if c.metric == "ProductYield" and c.reaction is None]
+
+
+# --- hydride sites, vacancies, durability, light sources, synthesis conditions -------------------------------------
+
+def test_hydride_sites_add_up_to_the_hydride_count_where_all_are_given(reg):
+    # 3.1: "the 20 hydrides are divided into 12 triply coordinated H (μ3-H), 6 tetra-coordinated H (μ4-H), and 2
+    # penta-coordinated H (μ5-H)"
+    sites = [s for s in _all(reg, "hydride_sites") if s.cluster == CU32H20]
+    assert {s.mode: s.count for s in sites} == {"h-mu3": 12, "h-mu4": 6, "h-mu5": 2}
+    assert sum(s.count for s in sites) == cluster(reg, CU32H20).composition.hydride
+    # 3.4: "the exposed interfacial μ3-H might be involved in the catalytic reaction" (BD4− test); its μ5-H form is
+    # stated for the perfect (Cu58H20)opt model, not for the crystal
+    cu57 = {(s.mode, s.location): s for s in _all(reg, "hydride_sites") if s.cluster == CU57}
+    assert set(cu57) == {("h-mu3", "interfacial"), ("h-mu5", "interstitial")}
+    assert "D−" in cu57["h-mu3", "interfacial"].role and cu57["h-mu3", "interfacial"].model is None
+    assert "Cu58H20" in cu57["h-mu5", "interstitial"].model
+    # every site names a hydride mode, and only hydride clusters have sites
+    modes = {k for k, (_, m) in reg.coordination_modes.items() if m.ligand_family == "HydrideLigand"}
+    assert {s.mode for s in _all(reg, "hydride_sites")} <= modes == {"h-mu3", "h-mu4", "h-mu5"}
+    assert all(cluster(reg, s.cluster).composition.hydride for s in _all(reg, "hydride_sites"))
+
+
+def test_vacancies_match_the_parent_cluster_copper_count(reg):
+    # 3.3.1: Cu57 "with one surface Cu atom removed"; "one Cu atom was removed on shell-4"; 3.3.2: Cu28 "one Cu atom
+    # is missing in one tetrahedron's vertex"; 3.1: Cu13·3PF6 "with one vertex of the pentagonal bipyramid being lost"
+    vacancies = _all(reg, "vacancies")
+    assert {v.cluster for v in vacancies} == {CU57, "cu28h10-pph3_3-s-2meph_18", CU13_3PF6}
+    for v in vacancies:
+        if v.parent:
+            assert cluster(reg, v.parent).composition.Cu - cluster(reg, v.cluster).composition.Cu == v.count
+    assert {v.parent for v in vacancies if v.cluster == CU57} == {CU58}
+    assert any("shell 4" in v.site for v in vacancies if v.cluster == CU57)
+
+
+def test_durability_evidence_covers_every_stability_statement(reg):
+    # 3.1 (Cu8-1/-2/-3, 8 h; Cu13/Cu26 "fair stability"), 3.2 (Cu6-NH 24 h PXRD), 3.3.1 (three cycles; XANES after
+    # the click reaction), 3.3.4 (pyrazolate Cu8 in acid, alkali, boiling water; Cu10/Cu18 "not stable in basic
+    # conditions"), 3.3.6 (Cu66/XC-72 "no significant decay"), 3.4 (ESI-MS of Cu57H20 after the test)
+    records = _all(reg, "durability")
+    by_cluster = defaultdict(list)
+    for d in records:
+        by_cluster[d.cluster].append(d)
+    assert {d.duration.value for d in by_cluster[CU8_2]} == {8} and by_cluster[CU8_2][0].potential_v == -0.9
+    assert by_cluster[CU8_2][0].retained and not by_cluster[CU8_1][0].retained  # only Cu8-2's current held
+    assert {d.cycles for d in by_cluster[CU57] + by_cluster[CU58] if d.cycles} == {3}
+    assert "boiling water" in by_cluster[CU8_PZ][0].media
+    assert {m for d in records for m in d.post_characterisation} == {
+        "PowderXRD", "XANES", "SingleCrystalXRD", "ESIMassSpectrometry"}
+    assert len(records) == 14
+    # the older StabilityDuration / CatalyticCycles measurements agree with the durability records
+    for m in _all(reg, "measurements"):
+        if m.metric == "StabilityDuration":
+            assert m.value in {d.duration.value for d in by_cluster[m.cluster] if d.duration}
+        if m.metric == "CatalyticCycles":
+            assert m.value in {d.cycles for d in by_cluster[m.cluster]}
+
+
+def test_light_sources_agree_with_the_light_as_written(reg):
+    # 3.2 "visible light"; 3.3.2 Cu28 "Upon UV-LEDs irradiation", Cu7 "Under purple light irradiation from LEDs"
+    for m in _all(reg, "measurements"):
+        c = m.conditions
+        if c and c.light:
+            assert c.light_source, f"{m.cluster} {m.metric}: light {c.light!r} without a light source"
+            band = c.light_source.split()[0].lower()  # visible / blue / purple / uv
+            assert band in c.light.lower(), f"{m.cluster}: {c.light_source!r} is not what {c.light!r} says"
+    sources = {(m.cluster, m.conditions.light_source) for m in _all(reg, "measurements")
+               if m.conditions and m.conditions.light_source}
+    assert ("cu28h10-pph3_3-s-2meph_18", "UV LED") in sources and ("cu7-pph3_3-s-c5h9_7", "purple LED") in sources
+
+
+def test_synthesis_condition_fields_hold_what_the_review_states(reg):
+    # 2.3 (Scheme 4): "adding 13 equiv. of Ph2SiH2 to a slurry containing 24 equiv. of Cu(OAc), 12 equiv. of PPh3,
+    # and 1 equiv. of CuCl in C6H6 ... after keeping stirring in 24 h"; 2.4: "16 equiv of ... (Ph2phen)", "workup of
+    # this mixture for 15 min"; no synthesis states a temperature or an atmosphere
+    syntheses = {syn.id: syn for syn in _all(reg, "syntheses")}
+    one_pot = syntheses["cu25-cu18-one-pot"]
+    assert {(e.reagent, e.value) for e in one_pot.equivalents} == {
+        ("Ph2SiH2", 13), ("Cu(OAc)", 24), ("PPh3", 12), ("CuCl", 1)}
+    assert one_pot.time.startswith("24 h") and one_pot.solvents == ["benzene"]
+    growth = syntheses["cu29-ligand-exchange-induced-growth"]
+    assert [e.value for e in growth.equivalents] == [16] and growth.time.startswith("15 min")
+    assert syntheses["cu25-phen-ligand-exchange"].alternative_to == growth.id
+    assert not any(syn.temperature or syn.atmosphere for syn in syntheses.values())
+    assert not any("time" in syn.conditions for syn in syntheses.values())  # a field now, not free text
+
+
+def test_stated_superatoms_are_the_clusters_the_review_calls_so(reg):
+    # 2.1 "an eight-electron superatom" (Cu31) and "not a superatom" (Cu6 side product); 2.2 "the Cu23 nanoclusters
+    # are superatoms"; ref. 103 title "a two-electron superatom"
+    stated = {cl.id: cl.superatom_stated for cl in _all(reg, "clusters") if cl.superatom_stated is not None}
+    assert stated == {"cu31-dppe_3-meoph-c2_21-2plus": True, "cu6-dppe_3-meoph-c2_5-1plus": False,
+                      CU23A: True, CU23B: True, "cu13-meo2c-c2_4-s2cnbu2_6-1plus": True,
+                      "cu13-fph-c2_4-s2cnbu2_6-1plus": True}
+    for cid, is_superatom in stated.items():
+        derived = formula.free_electrons(cluster(reg, cid), reg.ligand_records)
+        assert derived is None or (derived[0] >= 1) == is_superatom
+
+
+def test_the_cu41_pair_has_formula_based_labels(reg):
+    # 3.4: "[Cu41Cl2(2-FC6H4S)12(CF3COO)6(PPh3)6H19]2− (1H) and [Cu41(2,5-di-Methyl-C6H3S)12(BO3)3Cl3(PPh3)6H19] (2H)"
+    labels = reg.cluster_labels
+    assert labels[CU41_1H].startswith("Cu41H19") and labels[CU41_1H].endswith("(1H)")
+    assert labels[CU41_2H].startswith("Cu41H19") and labels[CU41_2H].endswith("(2H)")
+    assert {"1H", "Cu41"} <= set(cluster(reg, CU41_1H).labels) and "2H" in cluster(reg, CU41_2H).labels

@@ -25,6 +25,11 @@ EVIDENCE = URIRef(NCKR + "evidence/cu8-fe")
 COMPONENT = URIRef(NCKR + "cluster/cu25h22-pph3_12-1plus/pph3")
 YIELD = URIRef(NCKR + "synthesis/cu25-cu18-one-pot/yield-cu25")
 STATEMENT = URIRef(NCKR + "statement/cu8-isomers")
+HYDRIDE_SITE = URIRef(NCKR + "hydride-site/cu25-h-mu3")
+VACANCY = URIRef(NCKR + "vacancy/cu25-vertex")
+DURABILITY = URIRef(NCKR + "durability/cu25-cycles")
+SYNTHESIS = URIRef(NCKR + "synthesis/cu25-cu18-one-pot")
+ISSUE = URIRef(NCKR + "source-issue/cu25-light")
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +121,44 @@ MUTATIONS = [
      "a component count needs exactly one count, or nckg:countReported false"),
     ("lang-tagged-quote", [(EVIDENCE, NCKG.quote, None)], [(EVIDENCE, NCKG.quote, Literal("a quote", lang="en"))],
      EVIDENCE, None),
+    # hydride sites, vacancies, durability, light sources, synthesis conditions, source issues
+    ("hydride-site-without-mode", [(HYDRIDE_SITE, NCKG.coordinationMode, None)], [], HYDRIDE_SITE,
+     "a hydride site needs exactly one μn coordination mode"),
+    ("hydride-site-of-no-cluster", [(CU25, NCKG.hasHydrideSite, None)], [], HYDRIDE_SITE,
+     "a hydride site belongs to exactly one cluster"),
+    ("hydride-site-count-zero", [(HYDRIDE_SITE, NCKG.siteCount, None)], [(HYDRIDE_SITE, NCKG.siteCount, Literal(0))],
+     HYDRIDE_SITE, "a hydride site count is one integer >= 1"),
+    ("hydride-site-elsewhere", [(HYDRIDE_SITE, NCKG.siteLocation, None)],
+     [(HYDRIDE_SITE, NCKG.siteLocation, Literal("somewhere"))], HYDRIDE_SITE,
+     "a hydride site lies interstitial, interfacial or at the surface"),
+    ("hydride-site-without-evidence", [(HYDRIDE_SITE, NCKG.hasEvidence, None)], [], HYDRIDE_SITE,
+     "a hydride site needs evidence with a quote"),
+    ("vacancy-without-count", [(VACANCY, NCKG.missingAtomCount, None)], [], VACANCY,
+     "a vacancy needs its number of missing atoms (>= 1)"),
+    ("vacancy-without-site", [(VACANCY, NCKG.vacancySite, None)], [], VACANCY, "a vacancy needs its site"),
+    ("vacancy-two-parents", [], [(VACANCY, NCKG.relativeTo, CU25)], VACANCY,
+     "a vacancy is relative to at most one parent cluster"),
+    ("vacancy-without-evidence", [(VACANCY, NCKG.hasEvidence, None)], [], VACANCY,
+     "a vacancy needs evidence with a quote"),
+    ("durability-showing-nothing", [(DURABILITY, NCKG.cycleCount, None), (DURABILITY, NCKG.testDurationValue, None),
+                                    (DURABILITY, NCKG.postReactionCharacterisation, None)], [], DURABILITY,
+     "durability evidence needs a duration, cycles, media, a retained property or a post-reaction characterisation"),
+    ("durability-of-no-cluster", [(CU25, NCKG.hasDurabilityEvidence, None)], [], DURABILITY,
+     "durability evidence belongs to exactly one cluster"),
+    ("post-reaction-record-not-a-characterisation", [], [(DURABILITY, NCKG.postReactionRecord, CU25)], DURABILITY,
+     "a post-reaction record is a characterisation"),
+    ("durability-without-evidence", [(DURABILITY, NCKG.hasEvidence, None)], [], DURABILITY,
+     "durability evidence needs evidence with a quote"),
+    ("light-source-free-text", [(MEASUREMENT, NCKG.lightSource, None)],
+     [(MEASUREMENT, NCKG.lightSource, Literal("some lamp"))], MEASUREMENT,
+     "lightSource is one of: visible light, blue light, blue LED, purple LED, UV LED"),
+    ("band-edge-without-reference", [(MEASUREMENT, NCKG.metric, None)],
+     [(MEASUREMENT, NCKG.metric, NCKG.ConductionBandMinimum)], MEASUREMENT,
+     "a band edge needs its energy reference"),
+    ("not-stated-unknown-field", [], [(SYNTHESIS, NCKG.conditionNotStated, Literal("mood"))], SYNTHESIS,
+     "conditionNotStated names a condition field"),
+    ("source-issue-without-cluster", [(ISSUE, NCKG.issueAbout, None)], [], ISSUE,
+     "a source issue is about exactly one cluster"),
 ]
 
 

@@ -103,6 +103,14 @@ def test_coordination_modes():
     assert sigma_only == {3, 4}
 
 
+def test_hydride_coordination_modes():
+    # 3.1: "12 triply coordinated H (μ3-H), 6 tetra-coordinated H (μ4-H), and 2 penta-coordinated H (μ5-H)"
+    modes = by_id(raw("coordination-modes")["coordination_modes"])
+    hydride = {ident: m for ident, m in modes.items() if m["ligand_family"] == "HydrideLigand"}
+    assert {ident: m["coppers_per_donor"] for ident, m in hydride.items()} == {"h-mu3": 3, "h-mu4": 4, "h-mu5": 5}
+    assert all(m["donor_atom"] == "H" and "bonding" not in m for m in hydride.values())  # the review names no bonding
+
+
 # --- superatom / synthesis methods / perspectives ---------------------------------------------------------------
 
 def test_superatom_concepts():

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from nckg.build import compile_detail as detail
 from nckg.sources import formula
 from nckg.sources import quotes
 from nckg.namespaces import (BIBO, DCTERMS, FABIO, OBO, PROV, PUBCHEM, QUDT, RDF, RDFS, REVIEW_DOI, SKOS, WD, XSD,
@@ -19,8 +19,7 @@ TYPE = NamedNode(RDF + "type")
 LABEL = NamedNode(RDFS + "label")
 
 
-def _hash(*parts) -> str:
-    return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:8]
+_hash = detail.digest
 
 
 def literal(value) -> Literal:
@@ -155,6 +154,7 @@ def _cluster(e: Emitter, cl: Cluster) -> None:
     if derived is not None:
         e.add(node, "derivedFreeElectronCount", derived[0])
         e.add(node, "derivation", derived[1])
+    detail.superatom_status(e, node, cl, derived[0] if derived else None)
     e.add_all(node, "oxidationState", [term(OXIDATION_STATES[state]) for state in cl.oxidation_states])
     e.add(node, "ligandsNotNamed", cl.ligands_not_named)
     if e.source.data.source:
@@ -189,11 +189,12 @@ def _synthesis(e: Emitter, syn) -> None:
         e.add(y, "yieldOf", e.cluster_iri(item.product))
         e.add(y, "yieldPercent", float(item.value))
     e.add_all(node, "conditionText", [f"{k}: {v}" for k, v in syn.conditions.items()])
+    detail.synthesis_conditions(e, node, syn)
     e.evidence(node, syn)
 
 
 def _measurement(e: Emitter, m) -> None:
-    node = resource("measurement", f"{m.cluster}-{m.metric.lower()}-{_hash(m.model_dump(exclude={'evidence'}))}")
+    node = resource("measurement", f"{m.cluster}-{m.metric.lower()}-{_hash(detail.identity_fields(m))}")
     e.add(node, TYPE.value, term("Measurement"))
     e.add(node, "catalyst" if m.reaction else "measuredOn", e.cluster_iri(m.cluster))
     e.add(node, "reaction", e.vocab(m.reaction))
@@ -216,6 +217,7 @@ def _measurement(e: Emitter, m) -> None:
         e.add(node, "overpotential", c.overpotential_v)
         e.add(node, "electrolyte", c.electrolyte)
         e.add(node, "light", c.light)
+        detail.light(e, node, c)
         e.add(node, "support", e.chemical(c.support))
         if c.loading:
             e.add(node, "loadingValue", float(c.loading.value))
@@ -225,6 +227,7 @@ def _measurement(e: Emitter, m) -> None:
             e.add(node, "durationUnit", e.unit(c.time.unit))
         e.add(node, "temperatureText", c.temperature)
         e.add(node, "conditionText", c.text)
+    detail.band_edge_reference(e, node, m)
     e.evidence(node, m)
 
 
@@ -247,7 +250,7 @@ def _comparison(e: Emitter, cmp) -> None:
     e.evidence(node, cmp)
 
 
-def _reified(e: Emitter, s, p: NamedNode, o, record: Evidenced) -> None:
+def _reified(e: Emitter, s, p: NamedNode, o, record: Evidenced) -> NamedNode:
     """Assert (s p o) and attach the record's evidence to an rdf:Statement about it."""
     e.add(s, p.value, o)
     statement = resource("statement", _hash(s.value, p.value, o.value))
@@ -256,6 +259,7 @@ def _reified(e: Emitter, s, p: NamedNode, o, record: Evidenced) -> None:
     e.add(statement, RDF + "predicate", p)
     e.add(statement, RDF + "object", o)
     e.evidence(statement, record)
+    return statement
 
 
 def _relation(e: Emitter, rel) -> None:
@@ -263,15 +267,17 @@ def _relation(e: Emitter, rel) -> None:
 
 
 def _application(e: Emitter, app) -> None:
-    _reified(e, e.cluster_iri(app.cluster), term("catalyses"), term(app.reaction), app)
+    statement = _reified(e, e.cluster_iri(app.cluster), term("catalyses"), term(app.reaction), app)
+    detail.light(e, statement, app)
 
 
 def _characterisation(e: Emitter, ch) -> None:
-    node = resource("characterisation", f"{ch.cluster}-{ch.method.lower()}-{_hash(ch.observation)}")
+    node = detail.characterisation_iri(ch)
     e.add(e.cluster_iri(ch.cluster), "characterisedBy", node)
     e.add(node, TYPE.value, term("Characterisation"))
     e.add(node, "characterisationMethod", term(ch.method))
     e.add(node, "observation", ch.observation)
+    detail.light(e, node, ch)
     e.evidence(node, ch)
 
 
@@ -431,6 +437,7 @@ EMITTERS = {
     "relations": _relation, "applications": _application, "characterisations": _characterisation, "ligands": _ligand, "chemicals": _chemical,
     "publications": _publication, "half_reactions": _half_reaction, "coordination_modes": _coordination_mode,
     "concepts": _concept, "perspectives": _perspective, "synthesis_methods": _synthesis_method,
+    "hydride_sites": detail.hydride_site, "vacancies": detail.vacancy, "durability": detail.durability,
 }
 
 
@@ -440,6 +447,7 @@ def compile_file(source: SourceFile, registry: Registry, vocabulary: Vocabulary)
     for kind, emit in EMITTERS.items():
         for record in getattr(source.data, kind):
             emit(e, record)
+    detail.derived_band_gaps(e, source.data.measurements)
     return e.quads
 
 
@@ -459,4 +467,5 @@ def document_quads(documents) -> list[Quad]:
 def compile_all(registry: Registry, vocabulary: Vocabulary) -> list[Quad]:
     """Quads of every data file and source document; every shared entity is described by one file only."""
     quads = [quad for source in registry.files for quad in compile_file(source, registry, vocabulary)]
-    return quads + document_quads(registry.documents)
+    issues = detail.source_issues(registry, lambda source: Emitter(source, registry, vocabulary))
+    return quads + issues + document_quads(registry.documents)

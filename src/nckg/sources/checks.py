@@ -128,6 +128,33 @@ class _Checker:
                                                  f"{', '.join(sorted(self.vocabulary.units))}"))
 
 
+def _check_detail(c: _Checker, registry: Registry) -> None:
+    """References of the detailed records: hydride sites, vacancies, durability, alternative routes, superatoms."""
+    for s, i, site in registry.records("hydride_sites"):
+        c.ref(s, ("hydride_sites", i, "cluster"), "clusters", site.cluster)
+        c.ref(s, ("hydride_sites", i, "mode"), "coordination_modes", site.mode)
+        mode = registry.coordination_modes.get(site.mode)
+        if mode and mode[1].ligand_family != "HydrideLigand":
+            c.errors.append(s.error(("hydride_sites", i, "mode"), f"{site.mode!r} is not a hydride mode"))
+    for s, i, vac in registry.records("vacancies"):
+        c.ref(s, ("vacancies", i, "cluster"), "clusters", vac.cluster)
+        c.ref(s, ("vacancies", i, "parent"), "clusters", vac.parent)
+    for s, i, d in registry.records("durability"):
+        loc = ("durability", i)
+        c.ref(s, loc + ("cluster",), "clusters", d.cluster)
+        c.term(s, loc + ("reaction",), "reaction", d.reaction)
+        for j, method in enumerate(d.post_characterisation):
+            c.term(s, loc + ("post_characterisation", j), "characterisation_method", method)
+        if d.duration:
+            c.unit(s, loc + ("duration", "unit"), d.duration.unit)
+    for s, i, syn in registry.records("syntheses"):
+        c.ref(s, ("syntheses", i, "alternative_to"), "syntheses", syn.alternative_to)
+    for s, i, cl in registry.records("clusters"):
+        if cl.superatom_stated is not None and not any("superatom" in q.lower() for q in cl.quotes()):
+            c.errors.append(s.error(("clusters", i, "superatom_stated"), "a stated superatom status needs a quote "
+                                                                         "saying \"superatom\""))
+
+
 def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = True,
           documents: dict[str, SourceDocument] | None = None) -> list[SourceError]:
     """Every cross-file problem of the registry (empty list when the data is consistent).
@@ -230,6 +257,7 @@ def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = T
             c.family(s, ("perspectives", i, "ligand_families", j), family)
     for s, i, note in registry.records("synthesis_methods"):
         c.term(s, ("synthesis_methods", i, "id"), "synthesis_method", note.id)
+    _check_detail(c, registry)
     if verify_quotes:
         documents = load_documents() if documents is None else documents
         for source in registry.files:
