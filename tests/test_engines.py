@@ -9,7 +9,8 @@ import pytest
 from pyoxigraph import BlankNode, NamedNode, Quad, Store
 
 from nckg.model import catalogue
-from nckg.store.remote import RemoteHandle, RemoteStore, UploadError, batches, upload
+from nckg.store.remote import RemoteHandle, RemoteStore
+from nckg.store.upload import UploadError, batches, upload
 from nckg.store.graph import GraphStore
 
 import engines
