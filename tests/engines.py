@@ -54,6 +54,24 @@ class Engine:
                 self.process.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
 
+    def kill(self) -> None:
+        """Kill the server's process group at once (SIGKILL: no shutdown work), keeping its folder."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+
+def restart(engine: Engine, timeout: float = START_TIMEOUT) -> None:
+    """Kill the engine (SIGKILL) and start it again on its folder, ports and command (`extra["command"]`)."""
+    engine.kill()
+    for lock in engine.folder.rglob("*.lck"):  # Virtuoso's lock file outlives a killed server
+        lock.unlink()
+    with engine.log.open("ab") as out:
+        engine.process = subprocess.Popen(engine.extra["command"], cwd=engine.folder, stdout=out,
+                                          stderr=subprocess.STDOUT, start_new_session=True)
+    _wait_until_answering(engine, timeout)
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -98,12 +116,13 @@ def start_oxigraph(timeout: float = START_TIMEOUT) -> Engine:
     folder = Path(tempfile.mkdtemp(prefix="nckg-oxigraph-"))
     port = free_port()
     log = folder / "server.log"
+    command = [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}",
+               "--union-default-graph"]
     with log.open("wb") as out:
-        process = subprocess.Popen([binary, "serve", "--location", str(folder / "db"), "--bind",
-                                    f"127.0.0.1:{port}", "--union-default-graph"],
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    engine = Engine("oxigraph", base + "/query", base + "/update", base + "/store", process, folder, log)
+    engine = Engine("oxigraph", base + "/query", base + "/update", base + "/store", process, folder, log,
+                    {"command": command})
     _wait_until_answering(engine, timeout)
     return engine
 
@@ -179,12 +198,15 @@ DeferInferenceRulesInit = 0
 
 # What the anonymous SPARQL user needs for SPARQL UPDATE on /sparql and for the Graph Store Protocol on
 # /sparql-graph-crud (the default permissions let "nobody" read only), and the union of all graphs as the
-# default graph, which Virtuoso does by default.
+# default graph, which Virtuoso does by default; the checkpoint procedure nckg calls after an upload
+# (queries/virtuoso-checkpoint.rq).
 VIRTUOSO_GRANTS = """\
 GRANT SPARQL_UPDATE TO "SPARQL";
 GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL";
 GRANT EXECUTE ON DB.DBA.SPARQL_DELETE_DICT_CONTENT TO "SPARQL";
 DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);
+CREATE PROCEDURE DB.DBA.NCKG_CHECKPOINT () { exec ('checkpoint'); return 1; };
+GRANT EXECUTE ON DB.DBA.NCKG_CHECKPOINT TO "SPARQL";
 """
 
 
@@ -215,12 +237,12 @@ def start_virtuoso(timeout: float = START_TIMEOUT, buffers: int = 85000, max_sec
     ini.write_text(VIRTUOSO_INI.format(db=db, http_port=http_port, isql_port=isql_port, buffers=buffers,
                                        dirty=buffers * 3 // 4, max_seconds=max_seconds))
     log = folder / "server.log"
+    command = [server, "+configfile", str(ini), "+foreground"]
     with log.open("wb") as out:
-        process = subprocess.Popen([server, "+configfile", str(ini), "+foreground"], cwd=folder,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{http_port}"
     engine = Engine("virtuoso", base + "/sparql", base + "/sparql", base + "/sparql-graph-crud", process, folder,
-                    log, {"isql": isql_binary, "isql_port": isql_port})
+                    log, {"isql": isql_binary, "isql_port": isql_port, "command": command})
     _wait_until_answering(engine, timeout)
     try:
         isql(engine, VIRTUOSO_GRANTS)
