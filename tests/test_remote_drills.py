@@ -94,17 +94,20 @@ def test_failure_without_snapshot_marks_the_store_incomplete(oxigraph, store, mo
     assert RemoteHandle(oxigraph.query_url, version_ttl=0).get().graph_counts() == store.graph_counts()
 
 
-def test_virtuoso_restart_after_a_failed_upload_keeps_every_triple(virtuoso, store, monkeypatch):
+@pytest.mark.parametrize("protocol", ["gsp", "update"])
+def test_virtuoso_restart_after_a_failed_upload_keeps_every_triple(protocol, virtuoso, store, monkeypatch):
     """The failed upload restores the previous graphs and checkpoints; Virtuoso killed and restarted serves
-    every triple and the version (without the checkpoint it lost a sixth of them)."""
-    first = upload(store, gsp_url=virtuoso.gsp_url, query_url=virtuoso.query_url)
+    every triple and the version (without the checkpoint, the UPDATE case loses about half of some graphs:
+    checked by replacing the checkpoint with a no-op)."""
+    target = {"gsp_url": virtuoso.gsp_url} if protocol == "gsp" else {"update_url": virtuoso.update_url}
+    first = upload(store, **target, query_url=virtuoso.query_url)
 
     def broken():
         raise upload_module.RemoteStoreError("injected failure")
 
     _fail_at(monkeypatch, 25, broken)
     with pytest.raises(UploadError) as failure:
-        upload(store, gsp_url=virtuoso.gsp_url, query_url=virtuoso.query_url, version="never-served")
+        upload(store, **target, query_url=virtuoso.query_url, version="never-served")
     assert "restored" in str(failure.value)
     monkeypatch.undo()
     engines.restart(virtuoso)
