@@ -276,3 +276,26 @@ def comparable_rows(result) -> list[tuple]:
 
 def start(name: str, **options) -> Engine:
     return {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}[name](**options)
+
+
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+VIRTUOSO_DECIMAL_PLACES = 15  # Virtuoso 7.2 keeps xsd:decimal values to 15 fractional digits
+
+
+def as_engine_stores(name: str, quads) -> list:
+    """The quads as engine `name` stores them, by design: Virtuoso rounds xsd:decimal literals to 15 fractional
+    digits (QUDT's eV conversion multiplier 1.602176634e-19 becomes 0); the others keep every quad as it is."""
+    from decimal import Decimal
+
+    from pyoxigraph import Quad
+
+    if name != "virtuoso":
+        return list(quads)
+    out = []
+    for q in quads:
+        o = q.object
+        if isinstance(o, Literal) and o.datatype.value == XSD_DECIMAL:
+            rounded = Decimal(o.value).quantize(Decimal(1).scaleb(-VIRTUOSO_DECIMAL_PLACES)).normalize()
+            o = Literal(format(rounded, "f"), datatype=o.datatype)
+        out.append(Quad(q.subject, q.predicate, o, q.graph_name))
+    return out
