@@ -7,7 +7,7 @@ the local one, and a failure injected mid-upload leaves the previous graphs answ
 from __future__ import annotations
 
 import pytest
-from pyoxigraph import BlankNode, NamedNode, Quad, Store
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
 
 from nckg.model import catalogue
 from nckg.store.remote import RemoteHandle, RemoteStore
@@ -156,3 +156,79 @@ def test_batches_refuse_blank_nodes():
     assert [len(b) for b in batches([Triple(iri[0], iri[1], iri[2])] * 5, 2)] == [2, 2, 1]
     with pytest.raises(ValueError):
         list(batches([Triple(iri[0], iri[1], BlankNode())], 2))
+
+
+@pytest.fixture
+def engine_client(loaded):
+    from server import create_app
+
+    return create_app({"TESTING": True, "SPARQL_URL": loaded[0].query_url, "CACHE_SIZE": 0,
+                       "REMOTE_VERSION_TTL": 0}).test_client()
+
+
+def test_counts_and_descriptions_cover_nckg_graphs_only(loaded, store, engine_client, client):
+    """The service description, VoID and the landing page count nckg's graphs only (no engine system graph, no
+    version marker graph) and answer 200 on every engine."""
+    from pyoxigraph import RdfFormat, parse
+
+    for path in ("/sparql", "/void", "/.well-known/void", "/"):
+        response = engine_client.get(path, headers={"Accept": "text/turtle" if path != "/" else "text/html"})
+        assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
+    def named_graphs(c):
+        triples = list(parse(c.get("/sparql", headers={"Accept": "application/n-triples"}).data,
+                             format=RdfFormat.N_TRIPLES))
+        return sorted(t.object.value for t in triples if t.predicate.value.endswith("#name"))
+    assert named_graphs(engine_client) == named_graphs(client) == sorted(store.graph_counts())
+    def void_numbers(c):
+        triples = list(parse(c.get("/void", headers={"Accept": "application/n-triples"}).data,
+                             format=RdfFormat.N_TRIPLES))
+        return sorted((t.predicate.value, t.object.value) for t in triples
+                      if t.subject.value == "https://w3id.org/nckg/dataset" and isinstance(t.object, Literal)
+                      and t.predicate.value.startswith("http://rdfs.org/ns/void#"))
+    assert void_numbers(engine_client) == void_numbers(client)
+    assert engines.comparable_rows(loaded[1].run("page-counts")) == engines.comparable_rows(store.run("page-counts"))
+
+
+@pytest.mark.parametrize("name", ["nckg.nq", "nckg.ttl"])
+def test_dumps_hold_every_triple(loaded, store, engine_client, name):
+    """/download reads graph by graph (no result-row limit truncates it) and holds nckg's graphs only."""
+    from pyoxigraph import RdfFormat, parse
+
+    response = engine_client.get(f"/download/{name}")
+    assert response.status_code == 200
+    fmt = RdfFormat.N_QUADS if name.endswith(".nq") else RdfFormat.TURTLE
+    assert len(list(parse(response.data, format=fmt))) == sum(store.graph_counts().values())
+
+
+def test_export_fails_loudly_when_a_count_disagrees_with_the_marker(loaded, store, monkeypatch):
+    """A graph that holds fewer triples than the version marker says makes `nckg export` exit 1 with one line."""
+    from click.testing import CliRunner
+
+    from nckg.cli.main import main
+
+    engine, remote = loaded
+    monkeypatch.setenv("NCKG_SPARQL_URL", engine.query_url)
+    ok = CliRunner().invoke(main, ["export", "--format", "ntriples"])
+    assert ok.exit_code == 0 and len(ok.stdout_bytes.splitlines()) == sum(store.graph_counts().values())
+    counts = remote.marker_counts()
+    monkeypatch.setattr(RemoteStore, "marker_counts", lambda self: {**counts, min(counts): counts[min(counts)] + 1})
+    bad = CliRunner().invoke(main, ["export", "--format", "nquads"])
+    assert bad.exit_code == 1 and "version marker says" in bad.output and len(bad.output.strip().splitlines()) == 1
+
+
+def test_blank_nodes_in_remote_answers(loaded, engine_client):
+    """A blank node the engine returns (Virtuoso: `nodeID://b…`) is read, in table and graph answers."""
+    engine, remote = loaded
+    import urllib.request
+
+    update = ("INSERT { GRAPH <http://example.org/scratch> { <http://example.org/a> <http://example.org/p> "
+              "_:x . _:x <http://example.org/q> \"v\" } } WHERE {}").encode()  # Virtuoso: no INSERT DATA with _:x
+    urllib.request.urlopen(urllib.request.Request(engine.update_url, data=update, method="POST",
+                                                  headers={"Content-Type": "application/sparql-update"}), timeout=30)
+    rows = list(remote.query("SELECT ?o WHERE { GRAPH <http://example.org/scratch> { ?s ?p ?o . ?o ?q ?v } }"))
+    assert len(rows) == 1 and isinstance(rows[0]["o"], BlankNode)
+    triples = list(remote.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <http://example.org/scratch> { ?s ?p ?o } }"))
+    assert len(triples) == 2
+    query = "SELECT ?o WHERE { GRAPH <http://example.org/scratch> { ?s <http://example.org/p> ?o } }"
+    assert engine_client.get("/sparql", query_string={"query": query, "format": "json"}).status_code == 200
+    assert "http://example.org/scratch" not in remote.graph_counts()

@@ -223,7 +223,7 @@ def export(fmt: str, output: Path | None, store_path: Path | None) -> None:
     if fmt in ("nquads", "trig"):
         data = store.dump(RdfFormat.N_QUADS if fmt == "nquads" else RdfFormat.TRIG)
     else:
-        union = store.run("export_union")
+        union = store.union_triples()  # a remote store: graph by graph, checked against its version marker
         data = store.serialize(union, format_media_types(fmt, union)[0])
     if output:
         if output.suffix == ".gz":  # e.g. the dataset a wheel carries: nckg export --output nckg.nq.gz

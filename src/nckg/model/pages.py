@@ -917,7 +917,7 @@ def dump(store: GraphStore, name: str) -> bytes:
     if name == "nckg.trig":
         return store.dump(RdfFormat.TRIG)
     if name == "nckg.ttl":
-        return serialize(store.run("export_union"), format=RdfFormat.TURTLE, prefixes=PREFIXES)
+        return serialize(store.union_triples(), format=RdfFormat.TURTLE, prefixes=PREFIXES)
     raise KeyError(name)
 
 

@@ -254,6 +254,10 @@ class RemoteStore(GraphStore):
             quads += [Quad(t.subject, t.predicate, t.object, node) for t in triples]
         return quads
 
+    def union_triples(self) -> list[Triple]:
+        """Every triple of nckg's graphs, read graph by graph (see quads), graph names dropped."""
+        return list(dict.fromkeys(Triple(q.subject, q.predicate, q.object) for q in self.quads()))
+
     def dump(self, fmt: RdfFormat = RdfFormat.N_QUADS) -> bytes:
         return serialize(self.quads(), format=_dataset_format(fmt)) or b""
 
