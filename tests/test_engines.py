@@ -61,7 +61,7 @@ VIRTUOSO_DIFFERS = {"active-site-motifs", "clusters-by-core-configuration", "clu
 
 
 def _known_difference(loaded, query_id: str) -> None:
-    if loaded[0].name == "virtuoso" and query_id in VIRTUOSO_DIFFERS:
+    if False and loaded[0].name == "virtuoso" and query_id in VIRTUOSO_DIFFERS:
         pytest.xfail(f"{query_id}: Virtuoso's answer still differs (see VIRTUOSO_DIFFERS)")
 
 
