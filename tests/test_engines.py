@@ -47,37 +47,16 @@ def test_round_trip_equals_the_local_graph_up_to_skolemisation(loaded, store):
     assert bool(remote.query(f'ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER ({nckg_graph} && STRSTARTS(STR(?s), "{GENID}")) }}'))
 
 
-# Default answers Virtuoso 7.2 still gives differently from the embedded store and the Oxigraph server (found by
-# test_default_answer_equals_embedded; not yet rewritten into a form all three evaluate alike). Causes: a
-# GROUP_CONCAT over a group without values is "" on Virtuoso and unbound on Oxigraph (the first six;
-# COALESCE(GROUP_CONCAT(...), "") would align them but crashes Virtuoso's compiler, SQ156 "Bad dfe");
-# ligand-identifiers: the most specific family (FILTER NOT EXISTS with rdfs:subClassOf+) is not found for some
-# ligands; side-products-and-transformations: an OPTIONAL that Virtuoso leaves unbound.
-VIRTUOSO_DIFFERS = {"active-site-motifs", "clusters-by-core-configuration", "clusters-lacking-method", "colour-changes",
-                    "coordination-modes", "syntheses", "ligand-identifiers", "side-products-and-transformations",
-                    # the most specific ligand class (FILTER NOT EXISTS over rdfs:subClassOf+) comes out as the
-                    # generic nckg:Ligand or unbound on Virtuoso
-                    "ligands", "clusters-by-ligand-family", "clusters-by-binding-atom"}
-
-
-def _known_difference(loaded, query_id: str) -> None:
-    if False and loaded[0].name == "virtuoso" and query_id in VIRTUOSO_DIFFERS:
-        pytest.xfail(f"{query_id}: Virtuoso's answer still differs (see VIRTUOSO_DIFFERS)")
-
-
 @pytest.mark.parametrize("query_id", QUERIES)
 def test_expected_answers(loaded, query_id):
     """queries/expected/<id>.yaml holds on the engine, with every parameter case."""
-    if query_id in ("ligand-identifiers", "ligands", "clusters-by-ligand-family"):
-        _known_difference(loaded, query_id)
     assert catalogue.check_expected(loaded[1], query_id) == []
 
 
 @pytest.mark.parametrize("query_id", QUERIES)
 def test_default_answer_equals_embedded(loaded, store, query_id):
     """The whole default answer (rows as a set, GROUP_CONCAT lists sorted) equals the embedded store's, with
-    the same datatypes (booleans stay xsd:boolean, numbers keep their type)."""
-    _known_difference(loaded, query_id)
+    the same datatypes (booleans stay xsd:boolean, numbers keep their type), with no exception per engine."""
     assert engines.comparable_rows(catalogue.run(loaded[1], query_id)) == \
         engines.comparable_rows(catalogue.run(store, query_id))
 
