@@ -211,3 +211,13 @@ def test_blank_nodes_in_remote_answers(loaded, engine_client):
     query = "SELECT ?o WHERE { GRAPH <http://example.org/scratch> { ?s <http://example.org/p> ?o } }"
     assert engine_client.get("/sparql", query_string={"query": query, "format": "json"}).status_code == 200
     assert "http://example.org/scratch" not in remote.graph_counts()
+
+
+def test_cluster_browser_keys_and_facets_equal_embedded(loaded, store, engine_client):
+    """The cluster browser's search keys and facets (find-cluster.rq with an empty text) are the embedded store's
+    on every engine, and /clusters answers 200."""
+    from pyoxigraph import Literal as Text
+
+    assert engines.comparable_rows(loaded[1].run("find-cluster", text=Text(""))) == \
+        engines.comparable_rows(store.run("find-cluster", text=Text("")))
+    assert engine_client.get("/clusters").status_code == 200
