@@ -210,6 +210,20 @@ GRANT EXECUTE ON DB.DBA.NCKG_CHECKPOINT TO "SPARQL";
 """
 
 
+# The production set-up (server/README.md, "Virtuoso"): the anonymous user reads only; the upload user may write
+# through the authenticated endpoints and call the checkpoint procedure. UPLOAD_USER / UPLOAD_PASSWORD are the
+# test's (NCKG_UPLOAD_USER / NCKG_UPLOAD_PASSWORD for nckg).
+UPLOAD_USER, UPLOAD_PASSWORD = "nckg_upload", "test-only-password"
+VIRTUOSO_SECURE = f"""\
+DB.DBA.USER_CREATE ('{UPLOAD_USER}', '{UPLOAD_PASSWORD}');
+GRANT SPARQL_UPDATE TO "{UPLOAD_USER}";
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('{UPLOAD_USER}', 7);
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 1);
+CREATE PROCEDURE DB.DBA.NCKG_CHECKPOINT () {{ exec ('checkpoint'); return 1; }};
+GRANT EXECUTE ON DB.DBA.NCKG_CHECKPOINT TO "{UPLOAD_USER}";
+"""
+
+
 def isql(engine: Engine, script: str, timeout: float = 60.0) -> str:
     """Run SQL statements through `isql-vt` on the engine's ISQL port (dba/dba of a fresh database)."""
     command = [engine.extra["isql"], f"127.0.0.1:{engine.extra['isql_port']}", "dba", "dba"]
@@ -219,10 +233,14 @@ def isql(engine: Engine, script: str, timeout: float = 60.0) -> str:
     return done.stdout
 
 
-def start_virtuoso(timeout: float = START_TIMEOUT, buffers: int = 85000, max_seconds: int = 300) -> Engine:
+def start_virtuoso(timeout: float = START_TIMEOUT, buffers: int = 85000, max_seconds: int = 300,
+                   secure: bool = False) -> Engine:
     """Virtuoso open source in the foreground (`virtuoso-t +foreground`) with a private database and ini in a
     temporary folder, on free HTTP and ISQL ports; SPARQL UPDATE and the Graph Store Protocol granted to the
-    anonymous SPARQL user. `buffers` x 8 KiB is its page cache (85 000: ~660 MiB, enough for 100 k clusters)."""
+    anonymous SPARQL user, or with `secure` the production set-up of server/README.md (VIRTUOSO_SECURE: /sparql
+    read-only, writes only as UPLOAD_USER through the Digest-authenticated /sparql-auth and
+    /sparql-graph-crud-auth, whose URLs are then the engine's update_url and gsp_url). `buffers` x 8 KiB is its
+    page cache (85 000: ~660 MiB, enough for 100 k clusters)."""
     binaries = virtuoso_binaries()
     if binaries is None:
         raise FileNotFoundError("Virtuoso is not installed (apt-get install virtuoso-opensource)")
@@ -245,7 +263,9 @@ def start_virtuoso(timeout: float = START_TIMEOUT, buffers: int = 85000, max_sec
                     log, {"isql": isql_binary, "isql_port": isql_port, "command": command})
     _wait_until_answering(engine, timeout)
     try:
-        isql(engine, VIRTUOSO_GRANTS)
+        isql(engine, VIRTUOSO_SECURE if secure else VIRTUOSO_GRANTS)
+        if secure:
+            engine.update_url, engine.gsp_url = base + "/sparql-auth", base + "/sparql-graph-crud-auth"
     except Exception:
         engine.stop()
         raise

@@ -93,8 +93,8 @@ def _upload(store_path: Path, target: str, protocol: str, query_url: str | None)
 
     store = GraphStore.open(store_path)
     try:
-        written = upload(store, gsp_url=target if protocol == "gsp" else None,
-                         update_url=target if protocol == "update" else None,
+        written = upload(store, gsp_url=target if protocol == "gsp" else None,  # GSP: the update URL checkpoints
+                         update_url=target if protocol == "update" else os.environ.get("NCKG_SPARQL_UPDATE_URL"),
                          query_url=query_url or os.environ.get("NCKG_SPARQL_URL"),
                          credentials=Credentials.from_environment())
     except (RemoteStoreError, ValueError) as exc:
