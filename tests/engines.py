@@ -110,15 +110,26 @@ def _wait_until_answering(engine: Engine, timeout: float) -> None:
 
 def start_oxigraph(timeout: float = START_TIMEOUT) -> Engine:
     """`oxigraph serve --union-default-graph` on a free port with a private database folder."""
+    return _oxigraph("serve", Path(tempfile.mkdtemp(prefix="nckg-oxigraph-")), [], timeout)
+
+
+def start_oxigraph_read_only(writer: Engine, timeout_s: int = 30, timeout: float = START_TIMEOUT) -> Engine:
+    """The deployment guide's read-only server: `oxigraph serve-read-only --timeout-s` on the database `writer`
+    wrote (stopped first: a read-only server beside a writing one is undefined), on a new port. Stopping it
+    removes the folder."""
+    writer.kill()
+    return _oxigraph("serve-read-only", writer.folder, ["--timeout-s", str(timeout_s)], timeout)
+
+
+def _oxigraph(mode: str, folder: Path, options: list[str], timeout: float) -> Engine:
     binary = oxigraph_binary()
     if binary is None:
         raise FileNotFoundError("the `oxigraph` server binary is not installed (pip install oxigraph)")
-    folder = Path(tempfile.mkdtemp(prefix="nckg-oxigraph-"))
     port = free_port()
     log = folder / "server.log"
-    command = [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}",
-               "--union-default-graph"]
-    with log.open("wb") as out:
+    command = [binary, mode, "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}",
+               "--union-default-graph", *options]
+    with log.open("ab") as out:
         process = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     engine = Engine("oxigraph", base + "/query", base + "/update", base + "/store", process, folder, log,

@@ -121,3 +121,21 @@ def test_queries_to_virtuoso_carry_its_timeout():
         server.server_close()
     assert seen[1].get("timeout") == "7500"
     assert "timeout" not in seen[3]
+
+
+def test_oxigraph_read_only_server_serves_and_refuses_writes(store):
+    """The guide's Oxigraph recipe: upload into a private `oxigraph serve`, then serve the folder with
+    `oxigraph serve-read-only --timeout-s`: nckg reads every graph and the version, and writes are refused."""
+    writer = engines.start_oxigraph()
+    uploaded = upload(store, gsp_url=writer.gsp_url, query_url=writer.query_url)
+    reader = engines.start_oxigraph_read_only(writer)
+    try:
+        current = RemoteHandle(reader.query_url, version_ttl=0).get()
+        assert current.version == uploaded.version and current.graph_counts() == store.graph_counts()
+        insert = urllib.request.Request(reader.update_url, method="POST", data=b"INSERT DATA { <http://e/a> "
+                                        b"<http://e/b> <http://e/c> }", headers={"Content-Type": "application/sparql-update"})
+        assert _status(insert) in (403, 404, 405)
+        with pytest.raises(RemoteStoreError):
+            upload(store, gsp_url=reader.gsp_url, version="refused")
+    finally:
+        reader.stop()
