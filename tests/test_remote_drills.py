@@ -5,8 +5,11 @@ state, the CLI says the same in one line, and re-running the upload repairs the 
 
 from __future__ import annotations
 
+import engines
 import pytest
 from click.testing import CliRunner
+from engines import free_port
+from fakestore import erroring_store
 
 from nckg.cli.main import main
 from nckg.model import catalogue
@@ -15,10 +18,6 @@ from nckg.store.remote import RemoteHandle, RemoteStoreIncomplete
 from nckg.store.remote_http import RemoteStoreError
 from nckg.store.upload import UploadError, upload
 from server import create_app
-
-import engines
-from engines import free_port
-from fakestore import erroring_store
 
 PAGES = ["/", "/clusters", "/queries/table1/results?format=json", "/resource/cluster/cu26-4plus",
          "/sparql?query=ASK%7B%7D"]
@@ -128,8 +127,7 @@ def test_upload_to_a_stopped_or_hung_store_fails_in_bounded_time(state, store):
             upload(store, gsp_url=url + "/store", query_url=url + "/query", timeout=2)
         assert "unreachable" in str(failure.value)
     else:
-        with erroring_store(200, b"", delay=4) as url:
-            with pytest.raises(RemoteStoreError) as failure:
-                upload(store, gsp_url=url + "/store", query_url=url + "/query", timeout=1)
+        with erroring_store(200, b"", delay=4) as url, pytest.raises(RemoteStoreError) as failure:
+            upload(store, gsp_url=url + "/store", query_url=url + "/query", timeout=1)
         assert "did not answer within 1 s" in str(failure.value)
     assert "\n" not in str(failure.value)

@@ -11,14 +11,13 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import engines
 import pytest
 from click.testing import CliRunner
 
 from nckg.store.remote import RemoteHandle, RemoteStore
 from nckg.store.remote_http import Credentials, RemoteStoreError
 from nckg.store.upload import upload
-
-import engines
 
 
 @pytest.fixture(scope="module")
@@ -132,8 +131,9 @@ def test_oxigraph_read_only_server_serves_and_refuses_writes(store):
     try:
         current = RemoteHandle(reader.query_url, version_ttl=0).get()
         assert current.version == uploaded.version and current.graph_counts() == store.graph_counts()
-        insert = urllib.request.Request(reader.update_url, method="POST", data=b"INSERT DATA { <http://e/a> "
-                                        b"<http://e/b> <http://e/c> }", headers={"Content-Type": "application/sparql-update"})
+        insert = urllib.request.Request(reader.update_url, method="POST",
+                                        data=b"INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
+                                        headers={"Content-Type": "application/sparql-update"})
         assert _status(insert) in (403, 404, 405)
         with pytest.raises(RemoteStoreError):
             upload(store, gsp_url=reader.gsp_url, version="refused")

@@ -191,7 +191,7 @@ class RemoteStore(GraphStore):
         text = f"{prologue()} {inline_substitutions(sparql, substitutions)}"
         if base_iri:
             try:
-                text = f"BASE {NamedNode(base_iri)}\n{text}"
+                text = f"BASE {NamedNode(base_iri)} {text}"  # same line: error line numbers unchanged
             except ValueError as error:
                 raise QueryError(f"invalid base IRI: {error}") from None
         params = [("query", text)]

@@ -15,7 +15,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from pyoxigraph import BlankNode, CanonicalizationAlgorithm, Dataset, NamedNode, Quad, RdfFormat, serialize
+from pyoxigraph import (
+    BlankNode,
+    CanonicalizationAlgorithm,
+    Dataset,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    serialize,
+)
 
 GENID = "https://w3id.org/.well-known/genid/nckg/"
 VERSION_PREFIX = "sha256-"

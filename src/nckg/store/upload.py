@@ -24,9 +24,18 @@ import urllib.parse
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    Triple,
+    parse,
+    serialize,
+)
 
-from nckg.namespaces import GRAPH, OWL
+from nckg.namespaces import OWL
 from nckg.store.graph import GraphStore, query_text
 from nckg.store.remote import (
     BUILD_GRAPH,
@@ -37,7 +46,13 @@ from nckg.store.remote import (
     is_virtuoso,
     upload_state,
 )
-from nckg.store.remote_http import Credentials, RemoteStoreError, _Rejected, gist, request
+from nckg.store.remote_http import (
+    Credentials,
+    RemoteStoreError,
+    _Rejected,
+    gist,
+    request,
+)
 from nckg.store.skolem import canonical, content_version, skolemise
 
 VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
@@ -70,7 +85,7 @@ def batches(triples: Iterable[Triple], size: int = BATCH) -> Iterator[list[Tripl
     current: list[Triple] = []
     for triple in triples:
         if isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode):
-            raise ValueError("skolemise blank nodes before an upload (nckg.store.skolem)")
+            raise TypeError("skolemise blank nodes before an upload (nckg.store.skolem)")
         current.append(triple)
         if len(current) >= size:
             yield current
