@@ -139,3 +139,45 @@ def test_oxigraph_read_only_server_serves_and_refuses_writes(store):
             upload(store, gsp_url=reader.gsp_url, version="refused")
     finally:
         reader.stop()
+
+
+def test_upload_sends_basic_credentials_to_a_proxy(store):
+    """Behind an authenticating proxy (the guide's Oxigraph set-up) the write endpoint asks for HTTP Basic
+    authentication: nckg answers the challenge with the credentials given (from the environment in the CLI); a
+    wrong password is refused with one line."""
+    import base64
+
+    good = "Basic " + base64.b64encode(b"nckg_upload:right").decode()
+    writes: list[str] = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_PUT(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.headers.get("Authorization") != good:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="nckg upload"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            writes.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        do_POST = do_PUT
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/store"
+    try:
+        written = upload(store, gsp_url=url, credentials=Credentials("nckg_upload", "right"))
+        assert written == store.graph_counts() and len(writes) > len(written)
+        with pytest.raises(RemoteStoreError) as failure:
+            upload(store, gsp_url=url, credentials=Credentials("nckg_upload", "wrong"))
+        assert "HTTP 401" in str(failure.value) and "\n" not in str(failure.value)
+    finally:
+        server.shutdown()
+        server.server_close()
