@@ -128,7 +128,8 @@ def test_union_default_graph_has_no_duplicate_rows(store):
     union_rows = int(_one(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")["n"].value)
     assert quads == distinct == union_rows > 10_000
     review = "<https://doi.org/10.1007/s40820-024-01555-6>"
-    graphs = {row["g"].value for row in store.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {review} ?p ?o }} }}")}
+    graphs = {row["g"].value for row in store.query(  # the build's derived nckg:mostSpecificType lives in the inferred graph
+        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {review} ?p ?o }} FILTER (?p != nckg:mostSpecificType) }}")}
     assert graphs == {"https://w3id.org/nckg/graph/doi/10.1007/s40820-024-01555-6"}
 
 

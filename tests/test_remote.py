@@ -18,8 +18,8 @@ from nckg.store.remote import (
     RemoteHandle,
     RemoteStore,
     inline_substitutions,
-    upload,
 )
+from nckg.store.upload import prepare, upload
 from nckg.store.graph import GraphStore, QueryError, UpdateRefused
 from server import create_app
 
@@ -67,7 +67,8 @@ def test_upload_copies_every_graph(uploaded, remote, store):
     counts = store.graph_counts()
     assert uploaded == counts
     assert remote.graph_counts() == counts
-    assert remote.version == store.version  # the upload wrote the build's version into the marker graph
+    # the upload wrote the content version (hash of the skolemised dataset) into the marker graph
+    assert remote.version == uploaded.version == prepare(store)[1] and remote.version.startswith("sha256-")
     assert BUILD_GRAPH not in remote.graph_counts()
 
 
@@ -177,23 +178,25 @@ def test_unreachable_remote_answers_503(store_path):
 
 
 def test_cli_build_target_uploads_and_versions(oxigraph_url, uploaded, store, store_path, monkeypatch):
-    """`nckg build --target URL` uploads after the local build (the build itself is stubbed to the session's)."""
+    """`nckg build --target URL` uploads after the local build (the build itself is stubbed to the session's); the
+    version is the content hash, so re-uploading the unchanged build writes nothing and keeps the version."""
     from nckg.build import pipeline as build_module
     from nckg.build.pipeline import BuildReport
     from nckg.cli.main import main
 
+    handle = RemoteHandle(oxigraph_url + "/query", version_ttl=0)
+    upload(store, gsp_url=oxigraph_url + "/store", version="second-upload")  # a new version is seen at once
+    assert handle.get().version == "second-upload"
     report = BuildReport(Path(store_path), store.graph_counts(), {"clusters": 1}, 1, 0.1, {})
     monkeypatch.setattr(build_module, "build", lambda target=None: report)
     monkeypatch.setenv("NCKG_SPARQL_URL", oxigraph_url + "/query")
     result = CliRunner().invoke(main, ["build", "--target", oxigraph_url + "/store"])
     assert result.exit_code == 0, result.output
     assert f"uploaded {sum(store.graph_counts().values())} triples" in result.output
-    handle = RemoteHandle(oxigraph_url + "/query", version_ttl=0)
-    assert handle.get().graph_counts() == store.graph_counts()
-    upload(store, gsp_url=oxigraph_url + "/store", version="second-upload")  # a new version is seen at once
-    assert handle.get().version == "second-upload"
-    upload(store, gsp_url=oxigraph_url + "/store")
-    assert handle.get().version == store.version
+    assert handle.get().graph_counts() == store.graph_counts() and handle.get().version == uploaded.version
+    again = CliRunner().invoke(main, ["build", "--target", oxigraph_url + "/store"])
+    assert again.exit_code == 0 and "nothing uploaded" in again.output, again.output
+    assert handle.get().version == uploaded.version
 
 
 def test_cli_query_reads_the_remote_store(oxigraph_url, uploaded, store, monkeypatch):

@@ -88,21 +88,28 @@ def build(store_path: Path | None, target: str | None = None, target_protocol: s
 
 
 def _upload(store_path: Path, target: str, protocol: str, query_url: str | None) -> None:
-    """Copy the freshly built store to a remote SPARQL store (nckg.store.remote.upload)."""
+    """Copy the freshly built store to a remote SPARQL store (nckg.store.upload.upload); credentials for the
+    write endpoint come from NCKG_UPLOAD_USER / NCKG_UPLOAD_PASSWORD, never from the command line."""
     import os
 
-    from nckg.store.remote import RemoteStoreError, upload
     from nckg.store.graph import GraphStore
+    from nckg.store.remote_http import Credentials, RemoteStoreError
+    from nckg.store.upload import upload
 
     store = GraphStore.open(store_path)
     try:
-        written = upload(store, gsp_url=target if protocol == "gsp" else None,
-                         update_url=target if protocol == "update" else None,
-                         query_url=query_url or os.environ.get("NCKG_SPARQL_URL"))
+        written = upload(store, gsp_url=target if protocol == "gsp" else None,  # GSP: the update URL checkpoints
+                         update_url=target if protocol == "update" else os.environ.get("NCKG_SPARQL_UPDATE_URL"),
+                         query_url=query_url or os.environ.get("NCKG_SPARQL_URL"),
+                         credentials=Credentials.from_environment())
     except (RemoteStoreError, ValueError) as exc:
         _fail(f"built locally, but the upload to {target} failed: {exc}")
-    click.echo(f"uploaded {sum(written.values())} triples in {len(written)} graphs to {target} "
-               f"(version {store.version})")
+    if written.unchanged:
+        click.echo(f"{target} already serves this build (version {written.version}, {sum(written.values())} "
+                   "triples): nothing uploaded")
+    else:
+        click.echo(f"uploaded {sum(written.values())} triples in {len(written)} graphs to {target} "
+                   f"(version {written.version})")
 
 
 def _checked_sources():

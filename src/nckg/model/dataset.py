@@ -82,13 +82,13 @@ DUMPS: dict[str, Dump] = {d.name: d for d in (
 
 
 def dump(store: GraphStore, name: str) -> bytes:
-    """A whole-graph dump: N-Quads / TriG keep the named graphs; Turtle is their union (export_union.rq)."""
+    """A whole-graph dump: N-Quads / TriG keep the named graphs; Turtle is their union."""
     if name == "nckg.nq":
         return store.dump(RdfFormat.N_QUADS)
     if name == "nckg.trig":
         return store.dump(RdfFormat.TRIG)
     if name == "nckg.ttl":
-        return serialize(store.run("export_union"), format=RdfFormat.TURTLE, prefixes=PREFIXES)
+        return serialize(store.union_triples(), format=RdfFormat.TURTLE, prefixes=PREFIXES)
     raise KeyError(name)
 
 
@@ -112,7 +112,7 @@ def export_bytes(store: GraphStore, fmt: str) -> bytes:
         raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")
     if fmt in ("nquads", "trig"):
         return store.dump(RdfFormat.N_QUADS if fmt == "nquads" else RdfFormat.TRIG)
-    union = store.run("export_union")
+    union = store.union_triples()  # a remote store: graph by graph, checked against its version marker
     return store.serialize(union, format_media_types(fmt, union)[0])
 
 
