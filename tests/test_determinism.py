@@ -9,19 +9,12 @@ import pytest
 from nckg.model import catalogue
 from nckg.store.graph import GraphStore
 
-# table1.rq is being rewritten in another branch (its cluster reactions and references lists are still
-# GROUP_CONCATs in scan order); strict: the mark must go once it is deterministic.
-NOT_YET = {"table1"}
-
-
 @pytest.fixture(scope="module")
 def in_memory(store_path) -> GraphStore:
     return GraphStore.in_memory_copy(store_path)
 
 
 @pytest.mark.parametrize("query_id", sorted(catalogue.load_catalogue()))
-def test_csv_is_the_same_on_disk_and_in_memory(request, store, in_memory, query_id):
-    if query_id in NOT_YET:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="list order inside a cell follows the scan"))
+def test_csv_is_the_same_on_disk_and_in_memory(store, in_memory, query_id):
     on_disk = GraphStore.serialize(catalogue.run(store, query_id), "text/csv")
     assert on_disk == GraphStore.serialize(catalogue.run(in_memory, query_id), "text/csv")
