@@ -26,7 +26,7 @@ FUZZ_EXAMPLES = int(os.environ.get("NCKG_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=os.environ.get("CI") is not None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                        HealthCheck.filter_too_much, HealthCheck.data_too_large])
-QUERIES = Path(__file__).resolve().parents[1] / "queries"
+QUERIES = Path(__file__).resolve().parents[2] / "queries"
 COUNTS: dict[str, Counter] = defaultdict(Counter)
 
 SEEDS = [

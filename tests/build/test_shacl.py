@@ -12,7 +12,7 @@ from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from nckg.sources.ontology import NCKG, NCKR
 from nckg.build.shacl import validate_shapes
 
-FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 QUDT_UNIT = URIRef("http://qudt.org/schema/qudt/unit")
 PROV_QUOTED = URIRef("http://www.w3.org/ns/prov#wasQuotedFrom")
 BIBO_DOI = URIRef("http://purl.org/ontology/bibo/doi")

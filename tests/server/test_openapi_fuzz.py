@@ -50,7 +50,7 @@ def api_schema(app):
                                            indent=2) + "\n")
 
 
-SPEC = yaml.safe_load((Path(__file__).resolve().parents[1] / "server" / "openapi.yaml").read_text())
+SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "server" / "openapi.yaml").read_text())
 OPERATIONS = [f"{method.upper()} {path}" for path, item in SPEC["paths"].items()
               for method in item if method in ("get", "post")]
 

@@ -14,7 +14,7 @@ from nckg.sources import loading as sources
 from nckg.sources.documents import load_documents
 from nckg.sources.schema import Evidenced
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 TOPICS = ["table2-half-reactions", "coordination-modes", "superatom", "synthesis-methods", "perspectives"]
 REVIEW_DOI = "10.1007/s40820-024-01555-6"

@@ -25,7 +25,7 @@ import pytest
 
 import nckg
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import json, nckg
 kg = nckg.open()

@@ -14,7 +14,7 @@ from fakestore import erroring_store
 from nckg.build import pipeline as build_module
 from nckg.cli.main import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def invoke(*args: str, env: dict | None = None):

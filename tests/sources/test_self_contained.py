@@ -20,7 +20,7 @@ from nckg.namespaces import REVIEW_DOI
 from nckg.sources.loading import DataError
 from nckg.sources.vocabulary import load_vocabulary
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # spelled in pieces so that this file does not match its own search
 OUTSIDE = ["../" + "shared", 'parent / "' + 'shared"', '"shared" / "' + 'seed"', "/work/" + "shared"]
 
@@ -68,7 +68,7 @@ def test_a_copy_in_an_empty_folder_validates_builds_and_tests(tmp_path):
     built = run("-m", "nckg", "build", "--store", str(tmp_path / "var" / "store"))
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "var" / "store").resolve().is_dir()
-    tested = run("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_topics.py")
+    tested = run("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/sources/test_topics.py")
     assert tested.returncode == 0 and " passed" in tested.stdout, tested.stdout[-2000:]
 
 

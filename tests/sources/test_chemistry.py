@@ -14,7 +14,7 @@ from nckg.sources import chemistry
 from nckg.sources.chemistry import (check_chemical, composition_from_smiles, duplicate_inchikeys, formula_from_smiles,
                             inchi_from_smiles, inchikey_from_smiles, parse_formula)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHEMICALS = yaml.safe_load((ROOT / "data" / "chemicals.yaml").read_text(encoding="utf-8"))["chemicals"]
 LIGANDS = yaml.safe_load((ROOT / "data" / "ligands.yaml").read_text(encoding="utf-8"))["ligands"]
 BY_ID = {record["id"]: record for record in CHEMICALS}

@@ -18,7 +18,7 @@ from nckg.cli.main import main as cli_main
 from nckg.model import tables
 from nckg.model.vocabulary import vocabulary
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CU57H20 = "cu57h20-pet_36-pph3_4-1plus"  # [Cu57H20(PET)36(TPP)4]+: structure in ref. 56, click catalysis in ref. 57
 
 

@@ -10,7 +10,7 @@ from rdflib import RDF, Dataset, Graph, URIRef
 from nckg.sources.ontology import NCKG, NCKR
 from nckg.build.reason import InconsistentOntologyError, as_graph, explain_inconsistency, infer, reason, reasoning_module
 
-FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 CLUSTER = NCKR + "cluster/"
 DEFINED = {"ThiolateProtectedCluster", "SelenolateProtectedCluster", "PhosphineProtectedCluster",
            "AlkynylProtectedCluster", "NitrogenLigandProtectedCluster", "HydrideContainingCluster",

@@ -21,7 +21,7 @@ from nckg.store.graph import GraphStore
 from realgraph import CU32, CU32_ID, real_store_path
 from server import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SERVER = ROOT / "server"
 VENDOR = SERVER / "static" / "vendor"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -25,7 +25,7 @@ from nckg.sources import quotes
 from nckg.sources.loading import DataError, parse_yaml
 from nckg.sources.schema import DataFile
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 CLUSTERS = (
     "Luo et al. reported $[Cu_{57}H_{20}(PET)_{36}(TPP)_4]^+$ $(Cu_{57}H_{20})$ as a chiral cluster. "

@@ -11,7 +11,7 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from nckg.sources import mappings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 IMPORTS = ROOT / "ontology" / "imports"
 SETS = mappings.mapping_sets()
 ROWS = [(mset, row) for mset in SETS for row in mset.rows]

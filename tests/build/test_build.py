@@ -16,7 +16,7 @@ from nckg.build import pipeline as build
 from nckg.cli.main import main
 from nckg.store.graph import GraphStore, current_version
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from nckg.store.backend import COPY_MIB_PER_SECOND, worker_memory_mb, worker_sta
 from nckg.namespaces import NCKG, RDF
 from nckg.store.graph import GraphStore, current_version
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COUNT_CLUSTERS = f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a <{NCKG}CopperNanocluster> }}"
 
 
