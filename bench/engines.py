@@ -30,7 +30,8 @@ import engines  # noqa: E402
 from bench.generate import load  # noqa: E402
 from bench.realgraph import write_real_nquads  # noqa: E402
 from nckg.model import catalogue  # noqa: E402
-from nckg.store.remote import RemoteHandle, upload  # noqa: E402
+from nckg.store.remote import RemoteHandle  # noqa: E402
+from nckg.store.upload import upload  # noqa: E402
 from nckg.store.graph import GraphStore  # noqa: E402
 
 # The catalogue questions that were slowest on the 10 k store (bench/README.md), plus the headline question.

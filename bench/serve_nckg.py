@@ -30,7 +30,7 @@ def _warm(pool, timeout: float) -> None:
     """One job per worker at once, so that every worker opens (or copies into memory) the store before serving."""
     import threading  # noqa: PLC0415
 
-    from nckg.store.worker import Job  # noqa: PLC0415
+    from nckg.store.jobs import Job  # noqa: PLC0415
 
     threads = [threading.Thread(target=pool.run, args=(Job(sparql="ASK { ?s ?p ?o }"),),
                                 kwargs={"timeout": timeout, "queue_timeout": timeout}) for _ in range(pool.size)]

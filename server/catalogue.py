@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from werkzeug.exceptions import HTTPException
 
 from nckg.model import catalogue
+from nckg.model import catalogue_docs
 from nckg.store.graph import FORMAT_NAMES, GRAPH_FORMATS, TABLE_FORMATS, GraphStore, QueryError
 
 from .db import get_store
@@ -147,7 +148,7 @@ def results(query_id: str) -> Response:
     media = negotiate(RESULT_TYPES, NAMES)
     values = _parameters(query)
     try:
-        bindings = query.bind(values)
+        bindings = query.bind(values, get_store())
     except catalogue.ParameterError as error:
         if media == HTML:
             return _html(_render_query_page(query, values, error=str(error)), status=400)
@@ -179,7 +180,7 @@ def sparql_examples() -> Response:
     endpoint = url_for("sparql.endpoint", _external=True) if "sparql" in current_app.blueprints \
         else request.url_root + "sparql"
     base = request.url_root + ".well-known/sparql-examples/"
-    body = catalogue.examples_turtle(endpoint=endpoint, base=base, fmt=fmt)
+    body = catalogue_docs.examples_turtle(endpoint=endpoint, base=base, fmt=fmt)
     content_type = with_charset(fmt.media_type)
     return Response(body, content_type=content_type, headers={"Vary": "Accept"})
 

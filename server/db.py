@@ -14,10 +14,11 @@ from collections import OrderedDict
 from flask import Flask, abort, current_app
 
 from nckg import config
-from nckg.model import pages
+from nckg.model import dataset
 from nckg.store.backend import is_remote, open_handle, resolve_in_memory, worker_memory_mb, worker_startup_timeout
 from nckg.store.graph import GraphStore, StoreHandle
-from nckg.store.worker import Answer, Job, WorkerPool, run_in_process
+from nckg.store.jobs import Answer, Job
+from nckg.store.pool import WorkerPool, run_in_process
 
 __all__ = ["StoreHandle", "get_store", "get_pool", "init_app", "is_remote", "run_query"]
 
@@ -83,7 +84,7 @@ def get_pool(app: Flask | None = None) -> WorkerPool | None:
 
 def warm(app: Flask, wait: float | None = None) -> None:
     """Start the query workers (waiting up to `wait` s for them when given) and compute the per-version page data
-    (landing counts, cluster table, labels: nckg.model.pages.warm) in a background thread, so that neither the first
+    (landing counts, cluster table, labels: nckg.model.dataset.warm) in a background thread, so that neither the first
     query nor the first visitor pays for them."""
     pool = get_pool(app)
     if pool is not None:
@@ -95,13 +96,13 @@ def warm(app: Flask, wait: float | None = None) -> None:
 
 def _warm_pages(app: Flask) -> None:
     try:
-        pages.warm(app.extensions["nckg_store"].get())
+        dataset.warm(app.extensions["nckg_store"].get())
     except Exception:  # noqa: BLE001 - no store yet, or a remote one that is down: pages compute on demand
         app.logger.warning("could not precompute the page data", exc_info=True)
 
 
 def run_query(job: Job, app: Flask | None = None) -> Answer:
-    """Run an untrusted query job with the app's timeout; raises nckg.store.worker.JobFailed (and subclasses)."""
+    """Run an untrusted query job with the app's timeout; raises nckg.store.jobs.JobFailed (and subclasses)."""
     app = app or current_app
     pool = get_pool(app)
     if pool is None:

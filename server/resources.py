@@ -11,7 +11,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, url_for
 from pyoxigraph import NamedNode
 
-from nckg.model import pages
+from nckg.model import cluster_page
+from nckg.model import dataset
+from nckg.model import linked_data
+from nckg.model import resources
 from nckg.model.source_issues import source_issues
 from nckg.namespaces import NCKG, NCKR
 from nckg.store.graph import FORMAT_NAMES, GRAPH_FORMATS
@@ -43,21 +46,21 @@ def resource(ident: str) -> Response:
                        for media_type, short in ALTERNATES] + [f'<{iri}>; rel="canonical"'])
     headers = {"Vary": "Accept", "Link": links}
     if media != HTML:
-        triples = pages.describe(store, iri)
+        triples = resources.describe(store, iri)
         if not triples:
             abort(404, f"The knowledge graph has no resource <{iri}>.")
         content_type = with_charset(GRAPH_FORMATS[media].media_type)
-        return Response(pages.serialize_triples(triples, media), content_type=content_type, headers=headers)
-    page = pages.resource_page(store, iri)
+        return Response(linked_data.serialize_triples(triples, media), content_type=content_type, headers=headers)
+    page = resources.resource_page(store, iri)
     if page is None:
         abort(404, f"The knowledge graph has no resource <{iri}>.")
-    cluster = pages.cluster_page(store, iri) if NCKG + "CopperNanocluster" in page.type_names else None
-    schema = pages.json_script(pages.schema_org(page, page_url, cluster))
+    cluster = cluster_page.cluster_page(store, iri) if NCKG + "CopperNanocluster" in page.type_names else None
+    schema = dataset.json_script(resources.schema_org(page, page_url, cluster))
     template = "cluster.html" if cluster is not None else "resource.html"
     body = render_template(template, page=page, c=cluster, schema_org=schema, page_url=page_url, formats=ALTERNATES,
                            issues=source_issues(store, iri),
-                           fe_json=pages.json_script(cluster.fe_series) if cluster else "[]",
-                           percent_json=pages.json_script(cluster.percent_values) if cluster else "[]")
+                           fe_json=dataset.json_script(cluster.fe_series) if cluster else "[]",
+                           percent_json=dataset.json_script(cluster.percent_values) if cluster else "[]")
     return Response(body, content_type="text/html; charset=utf-8", headers=headers)
 
 

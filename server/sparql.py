@@ -12,7 +12,7 @@ from nckg.store.limits import LimitExceeded, QueryLimits, QueryTooLong, ServiceR
 from nckg.model.linked_data import serialize_triples
 from nckg.store.query_syntax import prefix_table
 from nckg.store.graph import FORMAT_NAMES, GRAPH_FORMATS, TABLE_FORMATS
-from nckg.store.worker import Answer, Job, JobFailed
+from nckg.store.jobs import Answer, Job, JobFailed
 
 from .db import allowed_services, get_store, run_query
 from .negotiation import asked, choose, negotiate, not_acceptable, with_charset

@@ -6,8 +6,6 @@ page model and renders it. Shared template helpers (filters, navigation, the 404
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import threading
@@ -17,7 +15,12 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, NotFound
 
-from nckg.model import pages
+from nckg.model import clusters as cluster_model
+from nckg.model import tables
+from nckg.model import dataset
+from nckg.model import linked_data
+from nckg.model import plots as plot_model
+from nckg.model import terms
 from nckg.namespaces import PREFIXES
 from nckg.store.query_syntax import prefix_table
 from nckg.store.graph import FORMAT_NAMES, GRAPH_FORMATS, query_text
@@ -54,12 +57,12 @@ def navigation() -> dict:
     here = request.path
     items = [(path, label, here == path or (path != "/" and here.startswith(path + "/")))
              for path, label in NAVIGATION if _has_rule(path)]
-    return {"nav_items": items, "review_doi": pages.REVIEW_IRI}
+    return {"nav_items": items, "review_doi": terms.REVIEW_IRI}
 
 
 def resource_url(term_or_iri) -> str:
     """Where a term links to (server.links): this server's page for the graph's own IRIs, the IRI otherwise."""
-    return link_for(term_or_iri.value if isinstance(term_or_iri, pages.Term) else str(term_or_iri))
+    return link_for(term_or_iri.value if isinstance(term_or_iri, terms.Term) else str(term_or_iri))
 
 
 @bp.app_template_filter("href")
@@ -97,7 +100,7 @@ def number_filter(value) -> str:
     """A number as people write it: 25.0 -> 25, -0.85 -> −0.85."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return minus_filter(value)
-    return minus_filter(pages.number_text(repr(value)))
+    return minus_filter(terms.number_text(repr(value)))
 
 
 @bp.app_template_filter("charge")
@@ -174,9 +177,9 @@ def catalogue_examples(limit: int | None = None) -> list[dict]:
 @bp.route("/")
 def index() -> str:
     store = get_store()
-    return render_template("index.html", counts=pages.counts(store), examples=catalogue_examples(limit=8),
-                           plots=pages.PLOTS.values(), dumps=pages.DUMPS.values(),
-                           schema_org=pages.json_script(pages.dataset_schema_org(request.url_root)))
+    return render_template("index.html", counts=dataset.counts(store), examples=catalogue_examples(limit=8),
+                           plots=plot_model.PLOTS.values(), dumps=dataset.DUMPS.values(),
+                           schema_org=dataset.json_script(dataset.dataset_schema_org(request.url_root)))
 
 
 # --- query editor ------------------------------------------------------------------------------------------------
@@ -197,7 +200,7 @@ def editor() -> str:
     config = {"endpoint": url_for("sparql.endpoint", _external=True), "query": query,
               "run": request.args.get("run") in ("1", "true", "yes"), "prefixes": PREFIXES,
               "examples": [{"id": e["id"], "title": e["title"], "sparql": e["sparql"]} for e in examples]}
-    return render_template("editor.html", config=pages.json_script(config), examples=examples, query=query,
+    return render_template("editor.html", config=dataset.json_script(config), examples=examples, query=query,
                            prefixes=prefix_table())
 
 
@@ -205,17 +208,21 @@ def editor() -> str:
 
 @bp.route("/clusters")
 def clusters() -> Response:
-    """All clusters as a sortable, filterable table (HTML), or its data as CSV / JSON."""
-    rows = pages.cluster_table(get_store())
+    """All clusters as a sortable, filterable table (HTML), or its data as CSV / JSON; `?q=` keeps the clusters
+    the search text finds (the one search of the find-cluster question and kg.find_clusters)."""
+    search = request.args.get("q", "").strip()
+    rows = cluster_model.cluster_table(get_store(), search or None)
     media = negotiate([HTML, CSV, JSON], NAMES)
     if media == CSV:
-        return _csv([key for key, _ in pages.CLUSTER_COLUMNS] + ["canonical_formula", "iri", "source"], rows,
-                    "nckg-clusters.csv")
+        return Response(tables.to_csv("clusters", rows), content_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="nckg-clusters.csv"', "Vary": "Accept"})
     if media == JSON:
-        return _json({"columns": [{"key": k, "title": t} for k, t in pages.CLUSTER_COLUMNS],
-                      "clusters": [{k: v for k, v in row.items() if k != "search"} for row in rows]})
-    body = render_template("clusters.html", rows=rows, columns=pages.CLUSTER_COLUMNS,
-                           facets=pages.cluster_facets(rows))
+        return _json({"columns": [{"name": c.name, "kind": c.kind, "description": c.description}
+                                  for c in tables.TABLES["clusters"]],
+                      "search": search or None,
+                      "clusters": [{c: row[c] for c in tables.names("clusters")} for row in rows]})
+    body = render_template("clusters.html", rows=rows, columns=cluster_model.CLUSTER_COLUMNS,
+                           facets=cluster_model.cluster_facets(rows), search=search)
     return _html(body)
 
 
@@ -223,24 +230,24 @@ def clusters() -> Response:
 
 @bp.route("/plots")
 def plots() -> str:
-    return render_template("plots.html", plots=pages.PLOTS.values())
+    return render_template("plots.html", plots=plot_model.PLOTS.values())
 
 
 @bp.route("/plots/<name>")
 def plot(name: str) -> Response:
     """One plot (HTML with its data table), or its data: `format=csv` (SPARQL CSV) or `format=json`."""
-    if name not in pages.PLOTS:
+    if name not in plot_model.PLOTS:
         abort(404, f"no plot {name!r}")
     store = get_store()
     media = negotiate([HTML, CSV, JSON], NAMES)
     if media == CSV:
-        return Response(pages.plot_csv(store, name), content_type="text/csv; charset=utf-8",
+        return Response(plot_model.plot_csv(store, name), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="nckg-{name}.csv"', "Vary": "Accept"})
-    data = pages.plot_json(store, name)
+    data = plot_model.plot_json(store, name)
     if media == JSON:
         return _json(data)
-    spec = pages.PLOTS[name]
-    return _html(render_template("plot.html", plot=spec, data=data, data_json=pages.json_script(data),
+    spec = plot_model.PLOTS[name]
+    return _html(render_template("plot.html", plot=spec, data=data, data_json=dataset.json_script(data),
                                  query_link=editor_link(_strip_front_matter(query_text(spec.query)), run=True)))
 
 
@@ -257,21 +264,21 @@ _dump_lock = threading.Lock()
 @bp.route("/download")
 def download() -> str:
     store = get_store()
-    return render_template("download.html", dumps=pages.DUMPS.values(), counts=pages.counts(store),
+    return render_template("download.html", dumps=dataset.DUMPS.values(), counts=dataset.counts(store),
                            version=store.version)
 
 
 @bp.route("/download/<name>")
 def download_file(name: str) -> Response:
     """The whole graph as N-Quads, TriG or Turtle (built once per store version)."""
-    dump = pages.DUMPS.get(name)
+    dump = dataset.DUMPS.get(name)
     if dump is None:
-        abort(404, f"no dump {name!r}; available: {', '.join(pages.DUMPS)}")
+        abort(404, f"no dump {name!r}; available: {', '.join(dataset.DUMPS)}")
     store = get_store()
     key = (id(store.store), store.version, name)
     body = _dump_cache.get(key)
     if body is None:
-        body = pages.dump(store, name)
+        body = dataset.dump(store, name)
         with _dump_lock:
             for old in [k for k in _dump_cache if k[:2] != key[:2]]:
                 del _dump_cache[old]
@@ -284,14 +291,14 @@ def download_file(name: str) -> Response:
 def _description(kind: str) -> Response:
     store = get_store()
     base = request.url_root
-    triples = pages.void_description(store, base) if kind == "void" else pages.dcat_description(store, base)
+    triples = dataset.void_description(store, base) if kind == "void" else dataset.dcat_description(store, base)
     media = negotiate([*RDF_OFFERED, HTML, *[m for m in GRAPH_FORMATS if m not in RDF_OFFERED]], NAMES)
     if media == HTML:
-        turtle = pages.serialize_triples(triples, "text/turtle").decode("utf-8")
+        turtle = linked_data.serialize_triples(triples, "text/turtle").decode("utf-8")
         title = "VoID description" if kind == "void" else "DCAT catalogue record"
         return _html(render_template("description.html", kind=kind, title=title, turtle=turtle,
                                      triples=len(triples)))
-    return Response(pages.serialize_triples(triples, media), content_type=with_charset(GRAPH_FORMATS[media].media_type),
+    return Response(linked_data.serialize_triples(triples, media), content_type=with_charset(GRAPH_FORMATS[media].media_type),
                     headers={"Vary": "Accept"})
 
 
@@ -318,13 +325,3 @@ def _html(body: str) -> Response:
 def _json(data) -> Response:
     return Response(json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json",
                     headers={"Vary": "Accept"})
-
-
-def _csv(columns: list[str], rows: list[dict], filename: str) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
-    return Response(out.getvalue(), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Vary": "Accept"})

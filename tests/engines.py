@@ -54,6 +54,24 @@ class Engine:
                 self.process.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
 
+    def kill(self) -> None:
+        """Kill the server's process group at once (SIGKILL: no shutdown work), keeping its folder."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+
+def restart(engine: Engine, timeout: float = START_TIMEOUT) -> None:
+    """Kill the engine (SIGKILL) and start it again on its folder, ports and command (`extra["command"]`)."""
+    engine.kill()
+    for lock in engine.folder.rglob("*.lck"):  # Virtuoso's lock file outlives a killed server
+        lock.unlink()
+    with engine.log.open("ab") as out:
+        engine.process = subprocess.Popen(engine.extra["command"], cwd=engine.folder, stdout=out,
+                                          stderr=subprocess.STDOUT, start_new_session=True)
+    _wait_until_answering(engine, timeout)
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -92,18 +110,30 @@ def _wait_until_answering(engine: Engine, timeout: float) -> None:
 
 def start_oxigraph(timeout: float = START_TIMEOUT) -> Engine:
     """`oxigraph serve --union-default-graph` on a free port with a private database folder."""
+    return _oxigraph("serve", Path(tempfile.mkdtemp(prefix="nckg-oxigraph-")), [], timeout)
+
+
+def start_oxigraph_read_only(writer: Engine, timeout_s: int = 30, timeout: float = START_TIMEOUT) -> Engine:
+    """The deployment guide's read-only server: `oxigraph serve-read-only --timeout-s` on the database `writer`
+    wrote (stopped first: a read-only server beside a writing one is undefined), on a new port. Stopping it
+    removes the folder."""
+    writer.kill()
+    return _oxigraph("serve-read-only", writer.folder, ["--timeout-s", str(timeout_s)], timeout)
+
+
+def _oxigraph(mode: str, folder: Path, options: list[str], timeout: float) -> Engine:
     binary = oxigraph_binary()
     if binary is None:
         raise FileNotFoundError("the `oxigraph` server binary is not installed (pip install oxigraph)")
-    folder = Path(tempfile.mkdtemp(prefix="nckg-oxigraph-"))
     port = free_port()
     log = folder / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([binary, "serve", "--location", str(folder / "db"), "--bind",
-                                    f"127.0.0.1:{port}", "--union-default-graph"],
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    command = [binary, mode, "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}",
+               "--union-default-graph", *options]
+    with log.open("ab") as out:
+        process = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    engine = Engine("oxigraph", base + "/query", base + "/update", base + "/store", process, folder, log)
+    engine = Engine("oxigraph", base + "/query", base + "/update", base + "/store", process, folder, log,
+                    {"command": command})
     _wait_until_answering(engine, timeout)
     return engine
 
@@ -179,12 +209,29 @@ DeferInferenceRulesInit = 0
 
 # What the anonymous SPARQL user needs for SPARQL UPDATE on /sparql and for the Graph Store Protocol on
 # /sparql-graph-crud (the default permissions let "nobody" read only), and the union of all graphs as the
-# default graph, which Virtuoso does by default.
+# default graph, which Virtuoso does by default; the checkpoint procedure nckg calls after an upload
+# (queries/virtuoso-checkpoint.rq).
 VIRTUOSO_GRANTS = """\
 GRANT SPARQL_UPDATE TO "SPARQL";
 GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL";
 GRANT EXECUTE ON DB.DBA.SPARQL_DELETE_DICT_CONTENT TO "SPARQL";
 DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);
+CREATE PROCEDURE DB.DBA.NCKG_CHECKPOINT () { exec ('checkpoint'); return 1; };
+GRANT EXECUTE ON DB.DBA.NCKG_CHECKPOINT TO "SPARQL";
+"""
+
+
+# The production set-up (server/README.md, "Virtuoso"): the anonymous user reads only; the upload user may write
+# through the authenticated endpoints and call the checkpoint procedure. UPLOAD_USER / UPLOAD_PASSWORD are the
+# test's (NCKG_UPLOAD_USER / NCKG_UPLOAD_PASSWORD for nckg).
+UPLOAD_USER, UPLOAD_PASSWORD = "nckg_upload", "test-only-password"
+VIRTUOSO_SECURE = f"""\
+DB.DBA.USER_CREATE ('{UPLOAD_USER}', '{UPLOAD_PASSWORD}');
+GRANT SPARQL_UPDATE TO "{UPLOAD_USER}";
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('{UPLOAD_USER}', 7);
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 1);
+CREATE PROCEDURE DB.DBA.NCKG_CHECKPOINT () {{ exec ('checkpoint'); return 1; }};
+GRANT EXECUTE ON DB.DBA.NCKG_CHECKPOINT TO "{UPLOAD_USER}";
 """
 
 
@@ -197,10 +244,14 @@ def isql(engine: Engine, script: str, timeout: float = 60.0) -> str:
     return done.stdout
 
 
-def start_virtuoso(timeout: float = START_TIMEOUT, buffers: int = 85000, max_seconds: int = 300) -> Engine:
+def start_virtuoso(timeout: float = START_TIMEOUT, buffers: int = 85000, max_seconds: int = 300,
+                   secure: bool = False) -> Engine:
     """Virtuoso open source in the foreground (`virtuoso-t +foreground`) with a private database and ini in a
     temporary folder, on free HTTP and ISQL ports; SPARQL UPDATE and the Graph Store Protocol granted to the
-    anonymous SPARQL user. `buffers` x 8 KiB is its page cache (85 000: ~660 MiB, enough for 100 k clusters)."""
+    anonymous SPARQL user, or with `secure` the production set-up of server/README.md (VIRTUOSO_SECURE: /sparql
+    read-only, writes only as UPLOAD_USER through the Digest-authenticated /sparql-auth and
+    /sparql-graph-crud-auth, whose URLs are then the engine's update_url and gsp_url). `buffers` x 8 KiB is its
+    page cache (85 000: ~660 MiB, enough for 100 k clusters)."""
     binaries = virtuoso_binaries()
     if binaries is None:
         raise FileNotFoundError("Virtuoso is not installed (apt-get install virtuoso-opensource)")
@@ -215,15 +266,17 @@ def start_virtuoso(timeout: float = START_TIMEOUT, buffers: int = 85000, max_sec
     ini.write_text(VIRTUOSO_INI.format(db=db, http_port=http_port, isql_port=isql_port, buffers=buffers,
                                        dirty=buffers * 3 // 4, max_seconds=max_seconds))
     log = folder / "server.log"
+    command = [server, "+configfile", str(ini), "+foreground"]
     with log.open("wb") as out:
-        process = subprocess.Popen([server, "+configfile", str(ini), "+foreground"], cwd=folder,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{http_port}"
     engine = Engine("virtuoso", base + "/sparql", base + "/sparql", base + "/sparql-graph-crud", process, folder,
-                    log, {"isql": isql_binary, "isql_port": isql_port})
+                    log, {"isql": isql_binary, "isql_port": isql_port, "command": command})
     _wait_until_answering(engine, timeout)
     try:
-        isql(engine, VIRTUOSO_GRANTS)
+        isql(engine, VIRTUOSO_SECURE if secure else VIRTUOSO_GRANTS)
+        if secure:
+            engine.update_url, engine.gsp_url = base + "/sparql-auth", base + "/sparql-graph-crud-auth"
     except Exception:
         engine.stop()
         raise
@@ -254,3 +307,26 @@ def comparable_rows(result) -> list[tuple]:
 
 def start(name: str, **options) -> Engine:
     return {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}[name](**options)
+
+
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+VIRTUOSO_DECIMAL_PLACES = 15  # Virtuoso 7.2 keeps xsd:decimal values to 15 fractional digits
+
+
+def as_engine_stores(name: str, quads) -> list:
+    """The quads as engine `name` stores them, by design: Virtuoso rounds xsd:decimal literals to 15 fractional
+    digits (QUDT's eV conversion multiplier 1.602176634e-19 becomes 0); the others keep every quad as it is."""
+    from decimal import Decimal
+
+    from pyoxigraph import Quad
+
+    if name != "virtuoso":
+        return list(quads)
+    out = []
+    for q in quads:
+        o = q.object
+        if isinstance(o, Literal) and o.datatype.value == XSD_DECIMAL:
+            rounded = Decimal(o.value).quantize(Decimal(1).scaleb(-VIRTUOSO_DECIMAL_PLACES)).normalize()
+            o = Literal(format(rounded, "f"), datatype=o.datatype)
+        out.append(Quad(q.subject, q.predicate, o, q.graph_name))
+    return out

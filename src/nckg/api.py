@@ -18,9 +18,9 @@ from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResult
                         parse_query_results, serialize)
 
 from nckg import config
-from nckg.model import catalogue
+from nckg.model import catalogue, tables
 from nckg.store import packaged
-from nckg.model import pages
+from nckg.model.terms import plain_value
 from nckg.store.backend import is_remote, open_handle
 from nckg.store.remote import inline_substitutions
 from nckg.namespaces import XSD
@@ -30,20 +30,9 @@ if TYPE_CHECKING:  # imported lazily: pandas and rdflib are only needed by the c
     import pandas
     import rdflib
 
-    from nckg.model.entities import Cluster
+    from nckg.model.cluster import Cluster
 
 Binding = NamedNode | Literal | BlankNode | str | int | float | bool | Decimal
-ANALYSIS_HINT = "pip install 'nckg[analysis]'"
-
-
-def require_pandas():
-    """The pandas module, or an ImportError that says what to install."""
-    try:
-        import pandas  # noqa: PLC0415
-    except ImportError as error:
-        raise ImportError(f"this needs pandas, which is not installed; install the analysis extra: {ANALYSIS_HINT}"
-                          ) from error
-    return pandas
 
 
 def IRI(value: str) -> NamedNode:  # noqa: N802 - reads as a type in bindings: kg.query(q, c=IRI("https://..."))
@@ -98,11 +87,11 @@ class Result:
     def rows(self) -> list[dict[str, Any]]:
         """One dict per solution: numbers as int/float, booleans as bool, IRIs and other literals as str, unbound
         variables as None."""
-        return [{name: pages.plain_value(term) for name, term in row.items()} for row in self.terms]
+        return [{name: plain_value(term) for name, term in row.items()} for row in self.terms]
 
     def to_dataframe(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame, one column per variable (needs the analysis extra)."""
-        return require_pandas().DataFrame.from_records(self.rows, columns=self.variables)
+        return tables.require_pandas().DataFrame.from_records(self.rows, columns=self.variables)
 
     def to_csv(self, path: str | Path | None = None) -> str:
         """The result as SPARQL CSV (the same bytes the HTTP endpoint sends for format=csv); also written to `path`
@@ -117,7 +106,7 @@ class Result:
         """The plain values of one variable, in row order."""
         if name not in self.variables:
             raise KeyError(f"no column {name!r}; columns: {', '.join(self.variables)}")
-        return [pages.plain_value(row[name]) for row in self.terms]
+        return [plain_value(row[name]) for row in self.terms]
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -217,42 +206,77 @@ class KnowledgeGraph:
         raises nckg.model.catalogue.ParameterError naming the parameter."""
         return answer(catalogue.run(self.store, query_id, params))
 
-    # --- Entities -------------------------------------------------------------------------------------------------
+    # --- Records: the model's tables and objects -------------------------------------------------------------------
 
-    def clusters(self) -> pandas.DataFrame:
-        """One row per cluster: the cluster browser's Table 1 view (formula, Cu and hydride counts, charge,
-        ligands, core, geometry, configuration, free electrons, reactions, measurements, reference, source) plus
-        `composition`, a dict of component -> count."""
-        from nckg.model.entities import cluster_rows  # noqa: PLC0415
+    def clusters(self, search: str | None = None) -> pandas.DataFrame:
+        """One row per cluster (columns: docs/python-api.md, "Tables"): the cluster browser's table, the review's
+        Table 1 view plus composition and every paper reporting on it; only those `search` finds when given."""
+        from nckg.model.clusters import cluster_table  # noqa: PLC0415
 
-        rows = cluster_rows(self.store)
-        return require_pandas().DataFrame.from_records(rows, columns=list(rows[0]) if rows else None)
+        return tables.to_dataframe("clusters", cluster_table(self.store, search))
 
     def cluster(self, name: str) -> Cluster:
-        """One cluster by label (`"Cu32"`), alternative label, formula as typed (`"[Cu32(PET)24H8Cl2](PPh4)2"`, Unicode
-        subscripts welcome), id or IRI. An ambiguous name raises entities.AmbiguousCluster listing the candidates,
-        an unknown one entities.ClusterNotFound."""
-        from nckg.model.entities import load_cluster, resolve_cluster  # noqa: PLC0415
+        """One cluster by id, IRI, label, the review's label or formula as typed (`"[Cu32(PET)24H8Cl2]2-"`,
+        Unicode sub- and superscripts welcome). A name several clusters go by (`"Cu32"`) raises
+        nckg.AmbiguousCluster listing the candidates, an unknown one nckg.ClusterNotFound."""
+        from nckg.model.cluster import load_cluster  # noqa: PLC0415
+        from nckg.model.names import resolve_cluster  # noqa: PLC0415
 
         return load_cluster(self.store, resolve_cluster(self.store, name))
 
     def find_clusters(self, text: str) -> list[dict[str, str]]:
-        """Clusters whose label, alternative label or formula contains `text` (case- and subscript-insensitive):
-        a list of {iri, id, label}."""
-        from nckg.model.entities import find_clusters  # noqa: PLC0415
+        """The clusters the text finds ({iri, id, label}): the one search of the `find-cluster` question and the
+        cluster browser, over names, formulas, ligands, families, classes, geometries, methods, reactions and
+        products; every word must match."""
+        from nckg.model.search import find_clusters  # noqa: PLC0415
 
         return find_clusters(self.store, text)
 
     def measurements(self, reaction: str | None = None, metric: str | None = None, product: str | None = None,
                      cluster: str | None = None) -> pandas.DataFrame:
-        """Every measurement (one row each: cluster, metric, reaction, product, value, unit, conditions, source DOI
-        and quote), optionally only those of a reaction (`"CO2RR"`), a metric (`"FaradaicEfficiency"` or its label),
-        a product (`"CO"`, a chemical id or label) and a cluster (any name `cluster()` takes)."""
-        from nckg.model.entities import MEASUREMENT_COLUMNS, measurement_rows, resolve_cluster  # noqa: PLC0415
+        """One row per measurement (value, unit, metric, reaction, product, potential with its reference electrode,
+        conditions, source DOI, quote), only those of a reaction (`"CO2RR"`), metric (`"FE"`, `"Faradaic
+        efficiency"`), product (`"formate"`, `"HCOOH"`) and cluster (any name `cluster()` takes) when given.
+        Reactions, metrics and products are named by label, id or synonym (nckg.UnknownName lists the known)."""
+        from nckg.model.measurements import measurement_rows  # noqa: PLC0415
+        from nckg.model.names import resolve_cluster  # noqa: PLC0415
 
         iri = resolve_cluster(self.store, cluster) if cluster is not None else None
         rows = measurement_rows(self.store, iri, reaction=reaction, metric=metric, product=product)
-        return require_pandas().DataFrame.from_records(rows, columns=MEASUREMENT_COLUMNS)
+        return tables.to_dataframe("measurements", rows)
+
+    def ligands(self) -> pandas.DataFrame:
+        """One row per ligand: family, binding atoms, SMILES, InChIKey, ChEBI, PubChem, precursor, clusters."""
+        from nckg.model.ligands import ligand_records  # noqa: PLC0415
+
+        return tables.to_dataframe("ligands", ligand_records(self.store))
+
+    def cluster_ligands(self) -> pandas.DataFrame:
+        """One row per cluster and ligand, with the count (NA where the review names the ligand without one)."""
+        from nckg.model.ligands import cluster_ligand_records  # noqa: PLC0415
+
+        return tables.to_dataframe("cluster_ligands", cluster_ligand_records(self.store))
+
+    def syntheses(self) -> pandas.DataFrame:
+        """One row per synthesis: method, clusters made, side-produced or started from, reagents by role, yields,
+        steps, conditions and source DOI."""
+        from nckg.model.syntheses import synthesis_records  # noqa: PLC0415
+
+        return tables.to_dataframe("syntheses", synthesis_records(self.store))
+
+    def publications(self) -> pandas.DataFrame:
+        """One row per publication: the review and its reference list (DOI, number, title, authors, year ...)."""
+        from nckg.model.syntheses import publication_records  # noqa: PLC0415
+
+        return tables.to_dataframe("publications", publication_records(self.store))
+
+    def export(self, path: str | os.PathLike, format: str | None = None) -> Path:  # noqa: A002
+        """Write the whole dataset to `path`: N-Quads (`.nq`, `.nq.gz`) or TriG keep the named graphs, Turtle and
+        N-Triples hold their union. The format follows the file name unless given (nquads, trig, turtle,
+        ntriples)."""
+        from nckg.model.dataset import export  # noqa: PLC0415
+
+        return export(self.store, Path(path), format)
 
 
 def open(location: str | os.PathLike | None = None) -> KnowledgeGraph:  # noqa: A001 - the API's entry point

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from functools import cached_property
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from nckg.build import compile_detail as detail
+from nckg.build import compile_shared as shared
 from nckg.build.compile_findings import finding_quads
+from nckg.build.rdf_values import count, literal
 from nckg.sources import formula
 from nckg.sources import quotes
 from nckg.sources import reading
-from nckg.namespaces import (BIBO, DCTERMS, FABIO, OBO, PROV, PUBCHEM, QUDT, RDF, RDFS, REVIEW_DOI, SKOS, WD, XSD,
-                         doi_iri, resource, source_graph, term)
+from nckg.namespaces import (DCTERMS, PROV, QUDT, RDF, RDFS, REVIEW_DOI, SKOS, doi_iri, resource, source_graph, term)
 from nckg.sources.schema import Cluster, Evidenced
 from nckg.sources.loading import Registry, SourceFile
 from nckg.sources.vocabulary import Vocabulary
@@ -22,25 +23,7 @@ TYPE = NamedNode(RDF + "type")
 LABEL = NamedNode(RDFS + "label")
 
 
-def _hash(*parts) -> str:
-    return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:8]
-
-
-def literal(value) -> Literal:
-    """A typed literal: bool, integer, decimal or plain string."""
-    if isinstance(value, bool):
-        return Literal(str(value).lower(), datatype=NamedNode(XSD + "boolean"))
-    if isinstance(value, int):
-        return Literal(str(value), datatype=NamedNode(XSD + "integer"))
-    if isinstance(value, float):
-        return Literal(format(value, "f").rstrip("0").rstrip(".") if value != int(value) else f"{value:.1f}",
-                       datatype=NamedNode(XSD + "decimal"))
-    return Literal(str(value))
-
-
-def count(value: int | None) -> Literal | None:
-    """A count as xsd:integer (the ontology's ranges and the SHACL shapes bound it to >= 0); None stays None."""
-    return None if value is None else Literal(str(value), datatype=NamedNode(XSD + "integer"))
+_hash = detail.digest
 
 
 def evidence_iri(item, source: SourceFile) -> NamedNode:
@@ -164,6 +147,7 @@ def _cluster(e: Emitter, cl: Cluster) -> None:
     if derived is not None:
         e.add(node, "derivedFreeElectronCount", derived[0])
         e.add(node, "derivation", derived[1])
+    detail.superatom_status(e, node, cl, derived[0] if derived else None)
     e.add_all(node, "oxidationState", [term(OXIDATION_STATES[state]) for state in cl.oxidation_states])
     e.add(node, "ligandsNotNamed", cl.ligands_not_named)
     if e.source.data.source:
@@ -198,11 +182,12 @@ def _synthesis(e: Emitter, syn) -> None:
         e.add(y, "yieldOf", e.cluster_iri(item.product))
         e.add(y, "yieldPercent", float(item.value))
     e.add_all(node, "conditionText", [f"{k}: {v}" for k, v in syn.conditions.items()])
+    detail.synthesis_conditions(e, node, syn)
     e.evidence(node, syn)
 
 
 def _measurement(e: Emitter, m) -> None:
-    node = resource("measurement", f"{m.cluster}-{m.metric.lower()}-{_hash(m.model_dump(exclude={'evidence'}))}")
+    node = resource("measurement", f"{m.cluster}-{m.metric.lower()}-{_hash(detail.identity_fields(m))}")
     e.add(node, TYPE.value, term("Measurement"))
     e.add(node, "catalyst" if m.reaction else "measuredOn", e.cluster_iri(m.cluster))
     e.add(node, "reaction", e.vocab(m.reaction))
@@ -225,6 +210,7 @@ def _measurement(e: Emitter, m) -> None:
         e.add(node, "overpotential", c.overpotential_v)
         e.add(node, "electrolyte", c.electrolyte)
         e.add(node, "light", c.light)
+        detail.light(e, node, c)
         e.add(node, "support", e.chemical(c.support))
         if c.loading:
             e.add(node, "loadingValue", float(c.loading.value))
@@ -234,6 +220,7 @@ def _measurement(e: Emitter, m) -> None:
             e.add(node, "durationUnit", e.unit(c.time.unit))
         e.add(node, "temperatureText", c.temperature)
         e.add(node, "conditionText", c.text)
+    detail.band_edge_reference(e, node, m)
     e.evidence(node, m)
 
 
@@ -256,7 +243,7 @@ def _comparison(e: Emitter, cmp) -> None:
     e.evidence(node, cmp)
 
 
-def _reified(e: Emitter, s, p: NamedNode, o, record: Evidenced) -> None:
+def _reified(e: Emitter, s, p: NamedNode, o, record: Evidenced) -> NamedNode:
     """Assert (s p o) and attach the record's evidence to an rdf:Statement about it."""
     e.add(s, p.value, o)
     statement = resource("statement", _hash(s.value, p.value, o.value))
@@ -265,6 +252,7 @@ def _reified(e: Emitter, s, p: NamedNode, o, record: Evidenced) -> None:
     e.add(statement, RDF + "predicate", p)
     e.add(statement, RDF + "object", o)
     e.evidence(statement, record)
+    return statement
 
 
 def _relation(e: Emitter, rel) -> None:
@@ -272,173 +260,27 @@ def _relation(e: Emitter, rel) -> None:
 
 
 def _application(e: Emitter, app) -> None:
-    _reified(e, e.cluster_iri(app.cluster), term("catalyses"), term(app.reaction), app)
+    statement = _reified(e, e.cluster_iri(app.cluster), term("catalyses"), term(app.reaction), app)
+    detail.light(e, statement, app)
 
 
 def _characterisation(e: Emitter, ch) -> None:
-    node = resource("characterisation", f"{ch.cluster}-{ch.method.lower()}-{_hash(ch.observation)}")
+    node = detail.characterisation_iri(ch)
     e.add(e.cluster_iri(ch.cluster), "characterisedBy", node)
     e.add(node, TYPE.value, term("Characterisation"))
     e.add(node, "characterisationMethod", term(ch.method))
     e.add(node, "observation", ch.observation)
+    detail.light(e, node, ch)
     e.evidence(node, ch)
-
-
-def _ligand(e: Emitter, lig) -> None:
-    node = resource("ligand", lig.id)
-    e.add(node, TYPE.value, term(lig.family))
-    e.add(node, LABEL.value, lig.name)
-    e.add(node, "abbreviation", lig.abbreviation)
-    e.add_all(node, "bindingAtom", [term(atom) for atom in lig.binding_atoms])
-    e.add(node, "electronsWithdrawn", count(lig.electrons_withdrawn))
-    e.add(node, "precursorMolecule", e.chemical(lig.precursor))
-    e.add_all(node, SKOS + "altLabel", lig.synonyms)
-    _identifiers(e, node, lig)
-    e.evidence(node, lig)
-
-
-def _identifiers(e: Emitter, node, rec) -> None:
-    """Structure strings and verified external identifiers (skos:exactMatch to ChEBI, PubChem, Wikidata)."""
-    e.add(node, "molecularFormula", rec.formula)
-    e.add(node, "smiles", rec.smiles)
-    e.add(node, "inchi", rec.inchi)
-    e.add(node, "inchikey", rec.inchikey)
-    if rec.chebi:
-        e.add(node, SKOS + "exactMatch", NamedNode(OBO + rec.chebi.replace(":", "_")))
-    if rec.pubchem_cid:
-        e.add(node, "pubchemCID", rec.pubchem_cid)
-        e.add(node, SKOS + "exactMatch", NamedNode(f"{PUBCHEM}{rec.pubchem_cid}"))
-    if rec.wikidata:
-        e.add(node, SKOS + "exactMatch", NamedNode(WD + rec.wikidata))
-
-
-def _chemical(e: Emitter, chem) -> None:
-    node = resource("chemical", chem.id)
-    e.add(node, TYPE.value, term("Chemical"))
-    e.add(node, LABEL.value, chem.name)
-    _identifiers(e, node, chem)
-    e.add_all(node, "role", chem.roles)
-    e.evidence(node, chem)
-
-
-def _publication(e: Emitter, pub) -> None:
-    node = doi_iri(pub.doi)
-    e.add(node, TYPE.value, term("Publication"))
-    e.add(node, BIBO + "doi", pub.doi.lower())
-    e.add(node, "referenceNumber", pub.ref)
-    e.add(node, DCTERMS + "title", pub.title)
-    e.add(node, "authors", pub.authors)
-    e.add(node, "journal", pub.journal)
-    e.add(node, BIBO + "volume", pub.volume)
-    e.add(node, BIBO + "issue", pub.issue)
-    e.add(node, BIBO + "pages", pub.pages)
-    if pub.year is not None:  # FaBiO's year and the Dublin Core term most people try first
-        year = Literal(str(pub.year), datatype=NamedNode(XSD + "gYear"))
-        e.add(node, FABIO + "hasPublicationYear", year)
-        e.add(node, DCTERMS + "issued", year)
-    e.evidence(node, pub)
-
-
-def _half_reaction(e: Emitter, hr) -> None:
-    node = resource("half-reaction", hr.id)
-    e.add(node, TYPE.value, term("HalfReaction"))
-    e.add(node, LABEL.value, hr.label or hr.equation)
-    e.add(node, "reaction", e.vocab(hr.reaction))
-    e.add(node, "equation", hr.equation)
-    e.add(node, "equationAsWritten", hr.equation_as_written)
-    e.add(node, "halfReactionProduct", e.chemical(hr.product))
-    e.add(node, "electronsTransferred", count(hr.electrons_transferred))
-    e.add(node, "standardPotentialVsRHE", float(hr.e0_v_rhe))
-    e.evidence(node, hr)
-
-
-BONDING = {"sigma": "σ", "pi": "π", "sigma-pi": "σ+π"}
-
-
-def _coordination_mode(e: Emitter, mode) -> None:
-    node = resource("coordination-mode", mode.id)
-    e.add(node, TYPE.value, term("CoordinationMode"))
-    e.add(node, LABEL.value, mode.label)
-    e.add(node, "ligandFamily", term(mode.ligand_family))
-    e.add(node, "donorAtom", e.vocab(mode.donor_atom))
-    e.add(node, "coppersPerDonor", count(mode.coppers_per_donor))
-    e.add(node, "bridgingNumber", count(mode.coppers_per_donor))
-    e.add(node, "donorsPerCopper", count(mode.donors_per_copper))
-    e.add(node, "hapticity", ",".join(f"η{h}" for h in mode.hapticity) if mode.hapticity else None)
-    e.add(node, "bondingType", BONDING.get(mode.bonding))
-    e.add(node, "ringMotif", mode.ring_motif)
-    e.add(node, SKOS + "broader", resource("coordination-mode", mode.broader) if mode.broader else None)
-    e.evidence(node, mode)
-
-
-def _cite(e: Emitter, node, record) -> None:
-    """nckg:citesReference to the publication of each review reference number the record cites."""
-    by_number = e.registry.doi_by_reference
-    e.add_all(node, "citesReference", [doi_iri(by_number[r]) for r in record.cited() if r in by_number])
-
-
-def _examples(e: Emitter, node, examples, base: str) -> None:
-    """Example statements as nodes `<base>/example/<n>` (always under the resource namespace)."""
-    for n, example in enumerate(examples, start=1):
-        ex = NamedNode(f"{base}/example/{n}")
-        e.add(node, "hasExample", ex)
-        e.add(ex, "statement", example.statement)
-        _cite(e, ex, example)
-
-
-def _concept(e: Emitter, concept) -> None:
-    node = resource("concept", concept.id)
-    e.add(node, TYPE.value, NamedNode(SKOS + "Concept"))
-    e.add(node, SKOS + "prefLabel", concept.label)
-    e.add(node, SKOS + "definition", concept.statement)
-    e.add_all(node, "magicNumber", [count(n) for n in concept.magic_numbers])
-    e.add_all(node, "nobleGas", concept.noble_gases)
-    e.add_all(node, "valenceState", concept.valence_states)
-    for item in concept.standard_potentials:
-        pot = NamedNode(f"{node.value}/potential/{item.couple.replace('/', '-').replace('+', 'p')}")
-        e.add(node, "hasStandardPotential", pot)
-        e.add(pot, "redoxCouple", item.couple)
-        e.add(pot, "standardPotential", float(item.e0_v))
-    e.add(node, "developedBy", concept.developed_by)
-    _cite(e, node, concept)
-    e.evidence(node, concept)
-
-
-def _perspective(e: Emitter, p) -> None:
-    node = resource("perspective", p.id)
-    e.add(node, TYPE.value, term("Perspective"))
-    e.add(node, LABEL.value, p.topic)
-    e.add(node, "perspectiveNumber", p.number)
-    e.add(node, "topic", p.topic)
-    e.add(node, "statement", p.statement)
-    e.add_all(node, "discusses", [term(t) for t in p.ligand_families + p.core_configurations
-                                  + p.characterisation_methods])
-    _cite(e, node, p)
-    _examples(e, node, p.examples, node.value)
-    e.evidence(node, p)
-
-
-def _synthesis_method(e: Emitter, note) -> None:
-    node = term(note.id)
-    e.add(node, "abbreviation", note.abbreviation)
-    e.add(node, SKOS + "scopeNote", note.description)
-    e.add(node, "advantages", note.advantages)
-    e.add(node, "disadvantages", note.disadvantages)
-    e.add(node, "applicability", note.applicability)
-    e.add(node, "introducedBy", note.introduced_by)
-    e.add(node, "introducedYear", note.year)
-    e.add(node, "namedBy", note.named_by)
-    e.add(node, "namedYear", note.named_year)
-    _cite(e, node, note)
-    _examples(e, node, note.examples, resource("synthesis-method", note.id).value)
-    e.evidence(node, note)
 
 
 EMITTERS = {
     "clusters": _cluster, "syntheses": _synthesis, "measurements": _measurement, "comparisons": _comparison,
-    "relations": _relation, "applications": _application, "characterisations": _characterisation, "ligands": _ligand, "chemicals": _chemical,
-    "publications": _publication, "half_reactions": _half_reaction, "coordination_modes": _coordination_mode,
-    "concepts": _concept, "perspectives": _perspective, "synthesis_methods": _synthesis_method,
+    "relations": _relation, "applications": _application, "characterisations": _characterisation,
+    "ligands": shared.ligand, "chemicals": shared.chemical, "publications": shared.publication,
+    "half_reactions": shared.half_reaction, "coordination_modes": shared.coordination_mode,
+    "concepts": shared.concept, "perspectives": shared.perspective, "synthesis_methods": shared.synthesis_method,
+    "hydride_sites": detail.hydride_site, "vacancies": detail.vacancy, "durability": detail.durability,
 }
 
 
@@ -448,6 +290,7 @@ def compile_file(source: SourceFile, registry: Registry, vocabulary: Vocabulary)
     for kind, emit in EMITTERS.items():
         for record in getattr(source.data, kind):
             emit(e, record)
+    detail.derived_band_gaps(e, source.data.measurements)
     return e.quads
 
 
@@ -467,5 +310,6 @@ def document_quads(documents) -> list[Quad]:
 def compile_all(registry: Registry, vocabulary: Vocabulary) -> list[Quad]:
     """Quads of every data file and source document; every shared entity is described by one file only."""
     quads = [quad for source in registry.files for quad in compile_file(source, registry, vocabulary)]
+    issues = detail.source_issues(registry, lambda source: Emitter(source, registry, vocabulary))
     findings = finding_quads(registry, lambda source: Emitter(source, registry, vocabulary))  # chemistry checks
-    return quads + findings + document_quads(registry.documents)
+    return quads + issues + findings + document_quads(registry.documents)

@@ -19,6 +19,7 @@ from nckg.build import compile
 from nckg.sources import mappings
 from nckg.build import reason
 from nckg.build import shacl
+from nckg.build.specific import most_specific_types
 from nckg.sources import loading as sources
 from nckg.store import graph as store
 from nckg.sources.documents import load_documents
@@ -166,6 +167,7 @@ def build(store_path: Path | None = None, data_dir: Path | None = None,
     except reason.InconsistentOntologyError as exc:
         raise BuildError(f"the ontology and data are inconsistent (HermiT):\n{exc.explanation}") from exc
     inferred = [Quad(NamedNode(s), NamedNode(p), NamedNode(o), INFERRED_GRAPH) for s, p, o in inference.triples]
+    inferred += most_specific_types(ontology + data + inferred)  # nckg:mostSpecificType (nckg.build.specific)
     t = lap("reasoning", t)
     quads = ontology + data + inferred
     check_each_fact_once(quads)

@@ -1,4 +1,4 @@
-"""The `nckg` command line: build, validate, stats, query, export, serve, queries."""
+"""The `nckg` command line: build, validate, stats, query, export, serve, queries, draft."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 
 from nckg import config
-from nckg.cli.queries import open_store, queries
+from nckg.cli.draft import draft
+from nckg.cli.queries import queries
+from nckg.cli.stores import open_store, packaged_store
 from nckg.sources.mappings import link_counts
 
 
@@ -65,6 +67,9 @@ def build(store_path: Path | None, target: str | None = None, target_protocol: s
     from nckg.model import ontology_page
     from nckg.sources.loading import DataError
 
+    if not config.in_checkout():
+        _fail(f"nothing to build here: no data/ beside this installation ({config.project_root()}); nckg answers "
+              "from the graph packaged in the wheel; clone the repository to build")
     try:
         report = run_build(store_path, beside=ontology_page.write_cache)  # /ontology is served from that file
     except DataError as exc:
@@ -87,21 +92,28 @@ def build(store_path: Path | None, target: str | None = None, target_protocol: s
 
 
 def _upload(store_path: Path, target: str, protocol: str, query_url: str | None) -> None:
-    """Copy the freshly built store to a remote SPARQL store (nckg.store.remote.upload)."""
+    """Copy the freshly built store to a remote SPARQL store (nckg.store.upload.upload); credentials for the
+    write endpoint come from NCKG_UPLOAD_USER / NCKG_UPLOAD_PASSWORD, never from the command line."""
     import os
 
-    from nckg.store.remote import RemoteStoreError, upload
     from nckg.store.graph import GraphStore
+    from nckg.store.remote_http import Credentials, RemoteStoreError
+    from nckg.store.upload import upload
 
     store = GraphStore.open(store_path)
     try:
-        written = upload(store, gsp_url=target if protocol == "gsp" else None,
-                         update_url=target if protocol == "update" else None,
-                         query_url=query_url or os.environ.get("NCKG_SPARQL_URL"))
+        written = upload(store, gsp_url=target if protocol == "gsp" else None,  # GSP: the update URL checkpoints
+                         update_url=target if protocol == "update" else os.environ.get("NCKG_SPARQL_UPDATE_URL"),
+                         query_url=query_url or os.environ.get("NCKG_SPARQL_URL"),
+                         credentials=Credentials.from_environment())
     except (RemoteStoreError, ValueError) as exc:
         _fail(f"built locally, but the upload to {target} failed: {exc}")
-    click.echo(f"uploaded {sum(written.values())} triples in {len(written)} graphs to {target} "
-               f"(version {store.version})")
+    if written.unchanged:
+        click.echo(f"{target} already serves this build (version {written.version}, {sum(written.values())} "
+                   "triples): nothing uploaded")
+    else:
+        click.echo(f"uploaded {sum(written.values())} triples in {len(written)} graphs to {target} "
+                   f"(version {written.version})")
 
 
 def _checked_sources():
@@ -219,25 +231,14 @@ EXPORT_FORMATS = ["nquads", "trig", "turtle", "ntriples"]
 @_store_option
 def export(fmt: str, output: Path | None, store_path: Path | None) -> None:
     """Dump the whole dataset. N-Quads and TriG keep the named graphs; Turtle and N-Triples hold their union."""
-    from pyoxigraph import RdfFormat
-
-    from nckg.store.graph import format_media_types
+    from nckg.model import dataset  # noqa: PLC0415
 
     store = open_store(store_path)
-    if fmt in ("nquads", "trig"):
-        data = store.dump(RdfFormat.N_QUADS if fmt == "nquads" else RdfFormat.TRIG)
-    else:
-        union = store.run("export_union")
-        data = store.serialize(union, format_media_types(fmt, union)[0])
     if output:
-        if output.suffix == ".gz":  # e.g. the dataset a wheel carries: nckg export --output nckg.nq.gz
-            import gzip
-
-            data = gzip.compress(data, compresslevel=9, mtime=0)  # same bytes for the same graph
-        output.write_bytes(data)
-        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+        dataset.export(store, output, fmt)
+        click.echo(f"wrote {output.stat().st_size} bytes to {output}", err=True)
     else:
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(dataset.export_bytes(store, fmt))
 
 
 @main.command()
@@ -255,7 +256,7 @@ def serve(host: str, port: int, threads: int, http_server: str, workers: int | N
 
     target = store_path or config.store_path()
     if not target.exists():
-        target = _packaged_store(target) or target
+        target = packaged_store(target) or target
     if not target.exists():
         click.echo(f"no store at {target}: building it first", err=True)
         build.callback(store_path=target)
@@ -266,18 +267,6 @@ def serve(host: str, port: int, threads: int, http_server: str, workers: int | N
                               *(["--workers", str(workers)] if workers is not None else [])])
 
 
-def _packaged_store(missing: Path) -> Path | None:
-    """Outside a checkout, an on-disk store made once from the dataset the installed wheel carries (in the user's
-    cache folder); None in a checkout or when the installation carries no dataset."""
-    from nckg.store import packaged
-
-    dataset = packaged.dataset_path()
-    if config.in_checkout() or dataset is None:
-        return None
-    store = packaged.on_disk_store(dataset)
-    click.echo(f"no store at {missing}: serving the packaged dataset ({store})", err=True)
-    return store
-
-
 main.add_command(queries)
+main.add_command(draft)
 

@@ -7,22 +7,13 @@ from pathlib import Path
 
 import click
 
+from nckg.cli.stores import open_store, store_option
 from nckg.model import catalogue
+from nckg.model import catalogue_docs
+from nckg.model import catalogue_fixtures
 
 FORMATS = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/sparql-results+json",
            "xml": "application/sparql-results+xml"}
-
-
-def open_store(store_path: Path | None):
-    """The store a command reads: --store, else the remote one named by $NCKG_SPARQL_URL, else var/store."""
-    from nckg.store.backend import open_store as open_backend  # noqa: PLC0415
-
-    try:
-        if store_path is not None:
-            return open_backend(store_path, environ={})
-        return open_backend()
-    except OSError as error:
-        raise click.ClickException(f"cannot open the store: {error}") from None
 
 
 def _load() -> dict[str, catalogue.CatalogueQuery]:
@@ -30,10 +21,6 @@ def _load() -> dict[str, catalogue.CatalogueQuery]:
         return catalogue.load_catalogue()
     except catalogue.CatalogueError as error:
         raise click.ClickException(str(error)) from None
-
-
-store_option = click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
-                            help="Store location (default: the remote store of $NCKG_SPARQL_URL, else $NCKG_STORE or var/store).")
 
 
 @click.group("queries")
@@ -79,12 +66,13 @@ def run_query(query_id: str, pairs: tuple[str, ...], fmt: str, store_path: Path 
     _load()
     try:
         query = catalogue.get_query(query_id)
-        bindings = query.bind(_parse_params(pairs))
     except catalogue.UnknownQuery as error:
         raise click.ClickException(f"{error}; see `nckg queries list`") from None
+    store = open_store(store_path)
+    try:
+        bindings = query.bind(_parse_params(pairs), store)
     except catalogue.ParameterError as error:
         raise click.BadParameter(str(error), param_hint="--param") from None
-    store = open_store(store_path)
     result = store.query(query.body, substitutions=bindings)
     if fmt == "table":
         names, rows = catalogue.table(result)
@@ -103,7 +91,7 @@ def check(query_ids: tuple[str, ...], store_path: Path | None) -> None:
     failed = 0
     for query_id in ids:
         try:
-            problems = catalogue.check_expected(store, query_id)
+            problems = catalogue_fixtures.check_expected(store, query_id)
         except (catalogue.CatalogueError, catalogue.UnknownQuery) as error:
             problems = [str(error)]
         failed += bool(problems)
@@ -121,7 +109,7 @@ def check(query_ids: tuple[str, ...], store_path: Path | None) -> None:
 def doc(output: Path | None, store_path: Path | None) -> None:
     """Write the catalogue document: every question with a sample of its answer from the store."""
     _load()
-    path = catalogue.write_catalogue_document(open_store(store_path), output)
+    path = catalogue_docs.write_catalogue_document(open_store(store_path), output)
     click.echo(f"wrote {path}")
 
 
@@ -131,4 +119,4 @@ def doc(output: Path | None, store_path: Path | None) -> None:
 def examples(endpoint: str) -> None:
     """Print the catalogue as SHACL sparql-examples (Turtle), as served at /.well-known/sparql-examples."""
     _load()
-    click.echo(catalogue.examples_turtle(endpoint=endpoint).decode("utf-8"), nl=False)
+    click.echo(catalogue_docs.examples_turtle(endpoint=endpoint).decode("utf-8"), nl=False)

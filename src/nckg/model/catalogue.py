@@ -9,27 +9,22 @@ queries such as graph_counts.rq) are not part of the catalogue.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Triple,
-                        serialize)
+from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples)
 
 from nckg import config
 from nckg.namespaces import NCKG, NCKR, PREFIXES, XSD
-from nckg.store.query_syntax import declarations
-from nckg.model.search import search_key
+from nckg.model.parameters import TYPES, Parameter, ParameterError
 from nckg.store.graph import GraphStore, QueryResult
 
 TAGS = ("structure", "coordination", "synthesis", "performance", "comparison", "provenance", "linking")
-TYPES = ("string", "search", "integer", "decimal", "boolean", "iri", "enum", "cluster", "ligand", "chemical", "doi")
 RESERVED = {"format", "query", "limit"}  # request parameters that are not query parameters
 EXAMPLES_BASE = "https://w3id.org/nckg/.well-known/sparql-examples/"
 SH = "http://www.w3.org/ns/shacl#"
@@ -40,18 +35,9 @@ RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _FRONT = re.compile(r"^#\+ ?(.*)$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_.+-]*$")
-_INTEGER = re.compile(r"^[+-]?\d{1,15}$")
-_DECIMAL = re.compile(r"^[+-]?(\d{1,15}(\.\d{0,15})?|\.\d{1,15})$")
-_IRI = re.compile(r"^(https?|urn|ftp):[^\s<>\"{}|\\^`]+$")
-_DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:a-z0-9]+$")
-_DOI_PREFIX = re.compile(r"^(doi:|https?://(dx\.)?doi\.org/)", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _OPAQUE = re.compile(r"""\#[^\n]*|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\s]*>""",
                      re.DOTALL)
-MAX_TEXT = 200
-MAX_IRI = 2000
 
 
 class CatalogueError(ValueError):
@@ -63,136 +49,6 @@ class UnknownQuery(KeyError):
 
     def __str__(self) -> str:
         return f"no catalogue query {self.args[0]!r}"
-
-
-class ParameterError(ValueError):
-    """A parameter value was rejected: unknown name, missing required value, or not of the declared type."""
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One query parameter: the SPARQL variable `?name`, bound to a typed term built from the user's text."""
-
-    name: str
-    type: str
-    description: str = ""
-    default: Any = None
-    values: tuple[str, ...] = ()  # enum: the allowed values
-    term: str = "nckg"  # enum: "nckg" -> an ontology term nckg:<value>; "literal" -> a plain string
-    minimum: float | None = None
-    maximum: float | None = None
-    pattern: str | None = None  # string: a regular expression the whole value must match
-
-    @property
-    def optional(self) -> bool:
-        """A parameter without a default is optional: left unbound, the query answers for every value."""
-        return self.default is None
-
-    def to_dict(self) -> dict:
-        out = {"name": self.name, "type": self.type, "description": self.description, "default": self.default,
-               "optional": self.optional}
-        if self.values:
-            out["values"] = list(self.values)
-        for key in ("minimum", "maximum", "pattern"):
-            if getattr(self, key) is not None:
-                out[key] = getattr(self, key)
-        return out
-
-    def parse(self, raw: object) -> NamedNode | Literal:
-        """The typed RDF term for a user-supplied value; ParameterError when it does not fit the type."""
-        text = str(raw).strip() if not isinstance(raw, bool) else str(raw).lower()
-        if not text:
-            raise ParameterError(f"parameter {self.name!r}: empty value")
-        if _CONTROL.search(text):
-            raise ParameterError(f"parameter {self.name!r}: control characters are not allowed")
-        try:
-            return getattr(self, f"_parse_{self.type}")(text)
-        except ParameterError:
-            raise
-        except (ValueError, InvalidOperation) as error:
-            raise ParameterError(f"parameter {self.name!r}: {error}") from None
-
-    def _fail(self, text: str, expected: str):
-        shown = text if len(text) <= 60 else text[:57] + "..."
-        raise ParameterError(f"parameter {self.name!r} expects {expected}, got {shown!r}")
-
-    def _range(self, number, text: str) -> None:
-        if self.minimum is not None and number < self.minimum:
-            self._fail(text, f"a value >= {self.minimum:g}")
-        if self.maximum is not None and number > self.maximum:
-            self._fail(text, f"a value <= {self.maximum:g}")
-
-    def _parse_string(self, text: str) -> Literal:
-        if len(text) > MAX_TEXT:
-            self._fail(text, f"at most {MAX_TEXT} characters")
-        if self.pattern and not re.fullmatch(self.pattern, text):
-            self._fail(text, f"text matching {self.pattern}")
-        return Literal(text)
-
-    def _parse_search(self, text: str) -> Literal:
-        """Search text, bound as its comparison key (nckg.model.search.search_key: letters and digits, lower case)."""
-        self._parse_string(text)
-        key = search_key(text)
-        if not key:
-            self._fail(text, "text with at least one letter or digit")
-        return Literal(key)
-
-    def _parse_integer(self, text: str) -> Literal:
-        if not _INTEGER.match(text):
-            self._fail(text, "an integer")
-        number = int(text)
-        self._range(number, text)
-        return Literal(str(number), datatype=NamedNode(XSD + "integer"))
-
-    def _parse_decimal(self, text: str) -> Literal:
-        text = text.replace("\u2212", "-")  # a typographic minus, as the review prints potentials
-        if not _DECIMAL.match(text):
-            self._fail(text, "a decimal number such as 90 or -1.0")
-        number = Decimal(text)
-        self._range(float(number), text)
-        lexical = format(number.normalize(), "f")
-        return Literal(lexical if "." in lexical else lexical + ".0", datatype=NamedNode(XSD + "decimal"))
-
-    def _parse_boolean(self, text: str) -> Literal:
-        value = {"true": "true", "1": "true", "yes": "true", "false": "false", "0": "false", "no": "false"}.get(
-            text.lower())
-        if value is None:
-            self._fail(text, "true or false")
-        return Literal(value, datatype=NamedNode(XSD + "boolean"))
-
-    def _parse_iri(self, text: str) -> NamedNode:
-        if len(text) > MAX_IRI or not _IRI.match(text):
-            self._fail(text, "an absolute IRI (http, https or urn)")
-        return NamedNode(text)
-
-    def _parse_enum(self, text: str) -> NamedNode | Literal:
-        match = next((v for v in self.values if v == text), None) or next(
-            (v for v in self.values if v.lower() == text.lower()), None)
-        if match is None:
-            self._fail(text, "one of " + ", ".join(self.values))
-        return NamedNode(NCKG + match) if self.term == "nckg" else Literal(match)
-
-    def _resource(self, kind: str, text: str) -> NamedNode:
-        prefix = f"{NCKR}{kind}/"
-        ident = text[len(prefix):] if text.startswith(prefix) else text
-        if len(ident) > MAX_TEXT or not _SLUG.match(ident):
-            self._fail(text, f"a {kind} id such as those listed at /queries (lower-case letters, digits, - _ . +)")
-        return NamedNode(prefix + ident)
-
-    def _parse_cluster(self, text: str) -> NamedNode:
-        return self._resource("cluster", text)
-
-    def _parse_ligand(self, text: str) -> NamedNode:
-        return self._resource("ligand", text)
-
-    def _parse_chemical(self, text: str) -> NamedNode:
-        return self._resource("chemical", text)
-
-    def _parse_doi(self, text: str) -> NamedNode:
-        doi = _DOI_PREFIX.sub("", text).lower()
-        if len(doi) > MAX_TEXT or not _DOI.match(doi):
-            self._fail(text, "a DOI such as 10.1002/anie.202205626")
-        return NamedNode("https://doi.org/" + doi)
 
 
 @dataclass(frozen=True)
@@ -231,15 +87,18 @@ class CatalogueQuery:
                              + (f" (parameters: {', '.join(p.name for p in self.parameters)})" if self.parameters
                                 else " (it takes no parameters)"))
 
-    def bind(self, values: Mapping[str, object] | None = None) -> dict[str, NamedNode | Literal]:
-        """Typed substitutions for the given values (strings as typed by a user) plus defaults."""
+    def bind(self, values: Mapping[str, object] | None = None,
+             store: GraphStore | None = None) -> dict[str, NamedNode | Literal]:
+        """Typed substitutions for the given values (strings as typed by a user) plus defaults. With a `store`,
+        a cluster, ligand, chemical or ontology-term value may be any name the model resolves (label, id,
+        synonym, formula or IRI; `resolve_name`), as on every face."""
         values = dict(values or {})
         bound = {}
         for name, raw in values.items():
             parameter = self.parameter(name)
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue  # an empty form field: the default, or unbound when optional
-            bound[name] = parameter.parse(raw)
+            bound[name] = parameter.parse(resolve_name(store, parameter, raw) if store is not None else raw)
         for parameter in self.parameters:
             if parameter.name not in bound and parameter.default is not None:
                 bound[parameter.name] = parameter.parse(parameter.default)
@@ -399,9 +258,30 @@ def get_query(query_id: str, directory: Path | None = None) -> CatalogueQuery:
 
 def run(store: GraphStore, query_id: str, params: Mapping[str, object] | None = None,
         directory: Path | None = None) -> QueryResult:
-    """Run catalogue query `query_id` with `params` (user text, validated and bound as typed terms)."""
+    """Run catalogue query `query_id` with `params` (user text: names resolved by the model, validated and bound
+    as typed terms)."""
     query = get_query(query_id, directory)
-    return store.query(query.body, substitutions=query.bind(params))
+    return store.query(query.body, substitutions=query.bind(params, store))
+
+
+def resolve_name(store: GraphStore, parameter: Parameter, raw: object) -> object:
+    """The id a cluster, ligand, chemical or enum (ontology term) parameter value names, by the model's one
+    resolver (nckg.model.names for clusters, nckg.model.vocabulary for terms); other values as they are.
+    ParameterError (listing the known names) when the value names nothing or several things."""
+    from nckg.model.names import AmbiguousCluster, ClusterNotFound, resolve_cluster  # noqa: PLC0415
+    from nckg.model.vocabulary import AmbiguousName, UnknownName, vocabulary  # noqa: PLC0415
+
+    text = str(raw).strip()
+    try:
+        if parameter.type == "cluster":
+            return resolve_cluster(store, text).rsplit("/", 1)[-1]
+        if parameter.type in ("ligand", "chemical"):
+            return vocabulary(store).resolve(text, kind=parameter.type).id
+        if parameter.type == "enum" and parameter.term == "nckg":
+            return vocabulary(store).resolve(text, among=[NCKG + value for value in parameter.values]).id
+    except (UnknownName, AmbiguousName, ClusterNotFound, AmbiguousCluster) as error:
+        raise ParameterError(f"parameter {parameter.name!r}: {error}") from None
+    return raw
 
 
 CHOICE_CLASSES = {"cluster": NCKG + "CopperNanocluster", "chemical": NCKG + "ChemicalEntity",
@@ -472,212 +352,6 @@ def text_table(names: list[str], rows: list[dict], width: int = 60) -> str:
     lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
     return "\n".join(lines) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
-
-
-# --- The machine-readable examples catalogue (sparql-examples convention) ----------------------------------------
-
-def examples_turtle(endpoint: str = "https://w3id.org/nckg/sparql", base: str = EXAMPLES_BASE,
-                    directory: Path | None = None, fmt: RdfFormat = RdfFormat.TURTLE) -> bytes:
-    """Every catalogue query as a SHACL `sh:SPARQLExecutable` (sparql-examples convention), runnable as is:
-    parameters carry their defaults in a leading VALUES block."""
-    sh = lambda local: NamedNode(SH + local)  # noqa: E731
-    schema = lambda local: NamedNode(SCHEMA + local)  # noqa: E731
-    rdfs = "http://www.w3.org/2000/01/rdf-schema#"
-    prefixes_node = BlankNode("sparql_examples_prefixes")
-    triples = [Triple(prefixes_node, RDF_TYPE, NamedNode("http://www.w3.org/2002/07/owl#Ontology")),
-               *declarations(prefixes_node, lambda prefix: BlankNode(f"prefix_{prefix}"))]
-    target = NamedNode(endpoint)
-    for query in load_catalogue(directory).values():
-        node = NamedNode(base + query.id)
-        form = query.form
-        kinds = {"select": "SPARQLSelectExecutable", "ask": "SPARQLAskExecutable",
-                 "construct": "SPARQLConstructExecutable"}
-        triples += [Triple(node, RDF_TYPE, sh("SPARQLExecutable"))]
-        if form in kinds:
-            triples.append(Triple(node, RDF_TYPE, sh(kinds[form])))
-        comment = query.question + (" " + query.description if query.description else "")
-        if query.parameters:
-            comment += " Parameters: " + "; ".join(
-                f"?{p.name} ({p.type}{', default ' + str(p.default) if p.default is not None else ', optional'})"
-                + (f": {p.description}" if p.description else "") for p in query.parameters) + "."
-        predicate = {"select": sh("select"), "ask": sh("ask"), "construct": sh("construct"),
-                     "describe": NamedNode(SPEX + "describe")}[form]
-        triples += [
-            Triple(node, NamedNode(rdfs + "label"), Literal(query.title, language="en")),
-            Triple(node, NamedNode(rdfs + "comment"), Literal(comment, language="en")),
-            Triple(node, predicate, Literal(query.runnable_text())),
-            Triple(node, sh("prefixes"), prefixes_node),
-            Triple(node, schema("target"), target),
-            Triple(node, schema("identifier"), Literal(query.id)),
-            *[Triple(node, schema("keywords"), Literal(tag)) for tag in query.tags],
-        ]
-    return serialize(triples, format=fmt, prefixes={"ex": base, "sh": SH, "schema": SCHEMA, "spex": SPEX,
-                                                     "rdfs": rdfs, "xsd": XSD})
-
-
-# --- Expected-answer fixtures (queries/expected/<id>.yaml) -------------------------------------------------------
-
-def expected_dir(directory: Path | None = None) -> Path:
-    return Path(directory or config.queries_dir()) / "expected"
-
-
-def load_expected(query_id: str, directory: Path | None = None) -> list[dict]:
-    """The cases of a query's fixture: each {params, contains, absent, min_rows, max_rows, rows, source}."""
-    path = expected_dir(directory) / f"{query_id}.yaml"
-    if not path.exists():
-        raise CatalogueError(f"{path}: no expected-answer fixture")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    cases = data.get("cases") if isinstance(data, dict) else None
-    if not isinstance(cases, list) or not cases:
-        raise CatalogueError(f"{path}: a fixture has `cases:`, a non-empty list")
-    for case in cases:
-        unknown = set(case) - {"name", "params", "contains", "absent", "min_rows", "max_rows", "rows", "source",
-                               "ordered"}
-        if unknown:
-            raise CatalogueError(f"{path}: unknown case keys {sorted(unknown)}")
-        if not case.get("contains") and not case.get("rows") and case.get("max_rows") != 0:
-            raise CatalogueError(f"{path}: each case asserts specific rows (`contains` or `rows`)")
-    return cases
-
-
-def _matches(expected, term) -> bool:
-    """Whether a result cell matches an expected value: equal text (IRI, compact IRI or its last segment),
-    numerically equal, or an operator mapping {includes|matches|min|max|absent}."""
-    if isinstance(expected, dict):
-        ok = True
-        if "absent" in expected:
-            ok &= (term is None) == bool(expected["absent"])
-        if term is None:
-            return ok and "absent" in expected
-        value = term.value
-        if "includes" in expected:
-            wanted = expected["includes"] if isinstance(expected["includes"], list) else [expected["includes"]]
-            parts = [p.strip() for p in re.split(r"[;,|]", value)]
-            ok &= all(any(_matches(w, Literal(p)) for p in parts) for w in wanted)
-        if "matches" in expected:
-            ok &= re.search(str(expected["matches"]), value) is not None
-        for key, compare in (("min", lambda a, b: a >= b), ("max", lambda a, b: a <= b)):
-            if key in expected:
-                try:
-                    ok &= compare(float(value), float(expected[key]))
-                except ValueError:
-                    ok = False
-        return ok
-    if term is None:
-        return expected is None
-    value = term.value
-    if isinstance(expected, bool):
-        return value.lower() == str(expected).lower()
-    if isinstance(expected, (int, float)):
-        try:
-            return math.isclose(float(value.replace("\u2212", "-")), float(expected), rel_tol=1e-9, abs_tol=1e-9)
-        except ValueError:
-            return False
-    expected = str(expected)
-    return expected in (value, cell(term)) or value.endswith("/" + expected) or value.endswith("#" + expected)
-
-
-def _row_matches(expected: Mapping, row: Mapping) -> bool:
-    return all(_matches(value, row.get(key)) for key, value in expected.items())
-
-
-def check_case(store: GraphStore, query: CatalogueQuery, case: Mapping) -> list[str]:
-    """Problems found running one fixture case (empty: the answer is as expected)."""
-    names, rows = table(store.query(query.body, substitutions=query.bind(case.get("params") or {})))
-    label = f"{query.id}{' [' + case['name'] + ']' if case.get('name') else ''}"
-    problems = []
-    for key in {k for item in case.get("contains") or [] for k in item} - set(names):
-        problems.append(f"{label}: fixture names column {key!r}, the query returns {names}")
-    if problems:
-        return problems
-    if case.get("min_rows") is not None and len(rows) < case["min_rows"]:
-        problems.append(f"{label}: {len(rows)} rows, expected at least {case['min_rows']}")
-    if case.get("max_rows") is not None and len(rows) > case["max_rows"]:
-        problems.append(f"{label}: {len(rows)} rows, expected at most {case['max_rows']}")
-    position = 0
-    for item in case.get("contains") or []:
-        hits = [i for i, row in enumerate(rows) if _row_matches(item, row)]
-        if not hits:
-            problems.append(f"{label}: no row matches {item}")
-        elif case.get("ordered"):
-            later = [i for i in hits if i >= position]
-            if not later:
-                problems.append(f"{label}: row {item} is out of the expected order")
-            else:
-                position = later[0] + 1
-    for item in case.get("absent") or []:
-        if any(_row_matches(item, row) for row in rows):
-            problems.append(f"{label}: a row matches {item}, which should be absent")
-    if case.get("rows") is not None:
-        if len(rows) != len(case["rows"]) or not all(_row_matches(e, r) for e, r in zip(case["rows"], rows)):
-            problems.append(f"{label}: expected exactly the rows {case['rows']}, got "
-                            f"{[{n: cell(r[n]) for n in names} for r in rows]}")
-    return problems
-
-
-def check_expected(store: GraphStore, query_id: str, directory: Path | None = None) -> list[str]:
-    """Run every case of a query's fixture; the list of problems (empty when all hold)."""
-    query = get_query(query_id, directory)
-    return [problem for case in load_expected(query_id, directory) for problem in check_case(store, query, case)]
-
-
-# --- The catalogue document (docs/catalogue.md) ------------------------------------------------------------------
-
-def _md(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
-
-
-def catalogue_markdown(store: GraphStore, sample: int = 5, directory: Path | None = None) -> str:
-    """The catalogue as Markdown: every question with its parameters, SPARQL and a sample of its answer from `store`."""
-    catalogue = load_catalogue(directory)
-    out = ["# Competency-question catalogue", "",
-           "<!-- GENERATED by `nckg queries doc` from queries/*.rq and the built graph; do not edit by hand. -->", "",
-           f"{len(catalogue)} questions the Nanocluster Knowledge Graph answers. Each is a parameterised SPARQL query in "
-           "`queries/<id>.rq`, runnable at `/queries/<id>` (HTML form), `/queries/<id>/results?format=json|csv|tsv|"
-           "xml|html` and `nckg queries run <id> --param name=value`; the same queries are published in the "
-           "sparql-examples convention at `/.well-known/sparql-examples`. The samples below are the first rows of "
-           f"each answer with the default parameters (graph version `{store.version or 'in-memory'}`).", "",
-           "| id | question | tags |", "|---|---|---|"]
-    out += [f"| [{q.id}](#{q.id}) | {_md(q.question)} | {', '.join(q.tags)} |" for q in catalogue.values()]
-    for query in catalogue.values():
-        out += ["", f"## {query.id}", "", f"**{_md(query.title)}**", "", f"*Question:* {_md(query.question)}", ""]
-        if query.description:
-            out += [query.description, ""]
-        out += [f"*Tags:* {', '.join(query.tags)}", ""]
-        if query.parameters:
-            out += ["| parameter | type | default | description |", "|---|---|---|---|"]
-            for p in query.parameters:
-                kind = p.type + (f" ({', '.join(p.values)})" if p.values else "")
-                default = "*(optional: all)*" if p.default is None else f"`{p.default}`"
-                out.append(f"| `{p.name}` | {_md(kind)} | {default} | {_md(p.description)} |")
-            out.append("")
-        out += ["<details><summary>SPARQL</summary>", "", "```sparql", query.body.rstrip(), "```", "", "</details>",
-                ""]
-        try:
-            names, rows = table(store.query(query.body, substitutions=query.bind()))
-        except Exception as error:  # noqa: BLE001 - the document reports, it does not stop
-            out += [f"*Sample answer:* the query failed: `{_md(str(error))}`"]
-            continue
-        out.append(f"*Sample answer* ({len(rows)} row{'s' if len(rows) != 1 else ''}"
-                   f"{f', first {sample} shown' if len(rows) > sample else ''}):")
-        out.append("")
-        if not rows:
-            out.append("*(no rows in the current graph)*")
-            continue
-        out += ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
-        for row in rows[:sample]:
-            out.append("| " + " | ".join(_md(_clip(cell(row[n]))) for n in names) + " |")
-    return "\n".join(out) + "\n"
-
-
-def _clip(text: str, width: int = 120) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
-
-
-def write_catalogue_document(store: GraphStore, path: Path | None = None) -> Path:
-    path = Path(path or config.project_root() / "docs" / "catalogue.md")
-    path.write_text(catalogue_markdown(store), encoding="utf-8")
-    return path
 
 
 def summaries(directory: Path | None = None) -> list[dict]:

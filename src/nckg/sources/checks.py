@@ -73,6 +73,20 @@ def check_evidence(source: SourceFile, loc: tuple, record: Evidenced,
     return errors
 
 
+def draft_markers(registry: Registry) -> list[SourceError]:
+    """A record proposed by `nckg draft` still marked `status: draft` (or carrying its `confidence`) is refused:
+    nothing drafted reaches the graph until a curator has reviewed it and removed both keys."""
+    errors = []
+    for source in registry.files:
+        for kind in type(source.data).model_fields:
+            for i, record in enumerate(getattr(source.data, kind) or []):
+                if isinstance(record, Evidenced) and (record.status or record.confidence is not None):
+                    key = "status" if record.status else "confidence"
+                    errors.append(source.error((kind, i, key), f"{kind[:-1]} is still a draft (status: draft): "
+                                               "review it against its quote, then remove `status` and `confidence`"))
+    return errors
+
+
 def _ligand_links(source: SourceFile, loc: tuple, cluster) -> list[SourceError]:
     """A cluster links its ligands, or states in `ligands_not_named` why it cannot (the review names none)."""
     if not cluster.composition.ligands and not cluster.ligands_not_named:
@@ -114,12 +128,40 @@ class _Checker:
                                                  f"{', '.join(sorted(self.vocabulary.units))}"))
 
 
+def _check_detail(c: _Checker, registry: Registry) -> None:
+    """References of the detailed records: hydride sites, vacancies, durability, alternative routes, superatoms."""
+    for s, i, site in registry.records("hydride_sites"):
+        c.ref(s, ("hydride_sites", i, "cluster"), "clusters", site.cluster)
+        c.ref(s, ("hydride_sites", i, "mode"), "coordination_modes", site.mode)
+        mode = registry.coordination_modes.get(site.mode)
+        if mode and mode[1].ligand_family != "HydrideLigand":
+            c.errors.append(s.error(("hydride_sites", i, "mode"), f"{site.mode!r} is not a hydride mode"))
+    for s, i, vac in registry.records("vacancies"):
+        c.ref(s, ("vacancies", i, "cluster"), "clusters", vac.cluster)
+        c.ref(s, ("vacancies", i, "parent"), "clusters", vac.parent)
+    for s, i, d in registry.records("durability"):
+        loc = ("durability", i)
+        c.ref(s, loc + ("cluster",), "clusters", d.cluster)
+        c.term(s, loc + ("reaction",), "reaction", d.reaction)
+        for j, method in enumerate(d.post_characterisation):
+            c.term(s, loc + ("post_characterisation", j), "characterisation_method", method)
+        if d.duration:
+            c.unit(s, loc + ("duration", "unit"), d.duration.unit)
+    for s, i, syn in registry.records("syntheses"):
+        c.ref(s, ("syntheses", i, "alternative_to"), "syntheses", syn.alternative_to)
+    for s, i, cl in registry.records("clusters"):
+        if cl.superatom_stated is not None and not any("superatom" in q.lower() for q in cl.quotes()):
+            c.errors.append(s.error(("clusters", i, "superatom_stated"), "a stated superatom status needs a quote "
+                                                                         "saying \"superatom\""))
+
+
 def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = True,
           documents: dict[str, SourceDocument] | None = None) -> list[SourceError]:
     """Every cross-file problem of the registry (empty list when the data is consistent).
 
     Quotes are checked against `documents` (default: data/sources/ of the project)."""
     c = _Checker(registry, vocabulary)
+    c.errors += draft_markers(registry)
     for s in registry.files:  # a paper is described once, by its entry of the reference list
         if s.data.source and registry.publications:
             entry = registry.publications.get(s.data.source.doi.lower())
@@ -215,6 +257,7 @@ def check(registry: Registry, vocabulary: Vocabulary, *, verify_quotes: bool = T
             c.family(s, ("perspectives", i, "ligand_families", j), family)
     for s, i, note in registry.records("synthesis_methods"):
         c.term(s, ("synthesis_methods", i, "id"), "synthesis_method", note.id)
+    _check_detail(c, registry)
     if verify_quotes:
         documents = load_documents() if documents is None else documents
         for source in registry.files:

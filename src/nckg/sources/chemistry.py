@@ -1,6 +1,6 @@
 """Chemical-structure checks with RDKit: InChI/InChIKey/formula from SMILES and record consistency.
 
-Used by the tests (tests/test_chemistry.py) and usable from the build: `check_chemical(record)` returns the
+Used by the tests (tests/sources/test_chemistry.py) and usable from the build: `check_chemical(record)` returns the
 problems of one chemical or ligand record (empty list = consistent). Records may be pydantic models or dicts.
 """
 

@@ -72,14 +72,21 @@ def _bare(text: str) -> str:
     return "".join(ch for ch in quotes.plain(text).translate(_SUBSCRIPTS).lower() if ch.isalnum())
 
 
+def nuclearity_name(cluster: Cluster) -> str:
+    """`Cu25`: the bare name by copper count that the literature gives many clusters."""
+    return f"Cu{cluster.composition.Cu}"
+
+
 def display_labels(clusters: list[tuple[Cluster, int | None]]) -> dict[str, str]:
     """Cluster id -> a unique display label, from (cluster, reference number of its paper) pairs.
 
-    The literature label (first of `labels`, else the formula as written) where no other cluster uses it; else the
-    label plus what tells the clusters apart: the formula as written when it says more than the label, otherwise
-    the paper's reference number ("Cu25 (ref. 58)"), and the id as a last resort."""
+    The literature label (first of `labels`, else the formula as written) where no other cluster goes by it (as its
+    label, one of its literature labels or its nuclearity "Cu<n>", so that a display label always names one
+    cluster); else the label plus
+    what tells the clusters apart: the formula as written when it says more than the label, otherwise the paper's
+    reference number ("Cu25 (ref. 58)"), and the id as a last resort."""
     base = {cl.id: cl.labels[0] if cl.labels else quotes.plain(cl.formula_as_written) for cl, _ in clusters}
-    taken = Counter(base.values())
+    taken = Counter(name for cl, _ in clusters for name in {base[cl.id], *cl.labels, nuclearity_name(cl)})
     labels = {}
     for cl, ref in clusters:
         label = base[cl.id]

@@ -2,46 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-Count = Annotated[int, Field(ge=0)]
-Percent = Annotated[float, Field(ge=0, le=100)]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.+-]*$")]
-Doi = Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")]
-
-
-class Record(BaseModel):
-    """Base of every curated record: unknown keys are errors, so typos cannot pass silently."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class Evidence(Record):
-    section: str = Field(pattern=r"^(\d+(\.\d+)*|References|Table \d+|Scheme \d+|Fig\. \d+|Abstract|Title)$")
-    quote: str = Field(min_length=8)
-    quoted_from: Doi | None = None  # the source document (data/sources/) holding the quote; default: the review
-
-
-class Evidenced(Record):
-    evidence: list[Evidence] = Field(min_length=1)
-    note: str | None = None
-    interpreted: list[str] = []  # fields read from garbled text; their reading is explained in `note`
-
-    @model_validator(mode="after")
-    def _interpretation_explained(self):
-        if self.interpreted and not self.note:
-            raise ValueError("`interpreted` fields need a `note` explaining the reading of the garbled text")
-        return self
-
-    @field_validator("evidence", mode="before")
-    @classmethod
-    def _one_or_many(cls, value):
-        return [value] if isinstance(value, dict) else value
-
-    def quotes(self) -> list[str]:
-        return [item.quote for item in self.evidence]
+from nckg.sources.schema_base import (  # noqa: F401  (re-exported: the schema's public names)
+    Count, Doi, Evidence, Evidenced, Percent, Quantity, Record, Slug)
+from nckg.sources.schema_detail import Durability, HydrideSite, LightSource, SynthesisConditionFields, Vacancy
 
 
 class Source(Record):
@@ -110,6 +77,7 @@ class Cluster(Evidenced):
     free_electrons: Count | None = None
     oxidation_states: list[Literal["Cu(0)", "Cu(I)", "Cu(II)"]] = []
     ligands_not_named: str | None = None  # why the cluster has no ligand: the review names none (see checks.py)
+    superatom_stated: bool | None = None  # the review calls it a superatom (true) or says it is not one (false)
 
 
 class Step(Record):
@@ -123,7 +91,7 @@ class Yield(Record):
     value: Percent
 
 
-class Synthesis(Evidenced):
+class Synthesis(Evidenced, SynthesisConditionFields):
     id: Slug
     method: str
     products: list[Slug] = []
@@ -141,17 +109,15 @@ class Synthesis(Evidenced):
     conditions: dict[str, str] = {}
 
 
-class Quantity(Record):
-    value: float
-    unit: str
-
-
 class Conditions(Record):
     potential_v_rhe: float | None = None
     potential_v: float | None = None  # applied potential where the review names no reference electrode
     overpotential_v: float | None = None
     electrolyte: str | None = None
     light: str | None = None
+    light_source: LightSource | None = None
+    wavelength_nm: float | None = None
+    reference: str | None = None  # the potential scale of a band edge as the review states it ("NHE")
     support: Slug | None = None
     loading: Quantity | None = None
     time: Quantity | None = None
@@ -212,12 +178,14 @@ class Application(Evidenced):
 
     cluster: Slug
     reaction: str
+    light_source: LightSource | None = None
 
 
 class Characterisation(Evidenced):
     cluster: Slug
     method: str
     observation: str
+    light_source: LightSource | None = None  # the light of a photo-step the observation describes
 
 
 class Identified(Record):
@@ -250,6 +218,7 @@ class Chemical(Evidenced, Identified):
     id: Slug
     name: str
     roles: list[str] = []
+    synonyms: list[str] = []  # other names a user may type (skos:altLabel): HCOOH, formate
 
 
 class Publication(Evidenced):
@@ -356,6 +325,9 @@ class DataFile(Record):
     relations: list[Relation] = []
     applications: list[Application] = []
     characterisations: list[Characterisation] = []
+    hydride_sites: list[HydrideSite] = []
+    vacancies: list[Vacancy] = []
+    durability: list[Durability] = []
     ligands: list[Ligand] = []
     chemicals: list[Chemical] = []
     publications: list[Publication] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,6 +35,7 @@ class Vocabulary:
     ligand_families: frozenset[str]
     relations: frozenset[str]
     units: dict[str, str]  # notation -> unit IRI
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # individual -> rdfs:label + skos:altLabel
 
     def knows(self, kind: str, name: str) -> bool:
         return name in self.individuals.get(kind, frozenset())
@@ -86,4 +87,7 @@ def load_vocabulary(ontology_dir: Path | None = None) -> Vocabulary:
         units_graph.parse(qudt_module, format="turtle")
     units = {str(notation): str(unit) for unit, notation in units_graph.subject_objects(SKOS.notation)
              if isinstance(unit, URIRef)}
-    return Vocabulary(individuals, families, relations, units)
+    labels = {name: tuple(sorted(str(text) for prop in (RDFS.label, SKOS.altLabel)
+                                 for text in graph.objects(NCKG[name], prop)))
+              for names in individuals.values() for name in names}
+    return Vocabulary(individuals, families, relations, units, labels)

@@ -304,6 +304,10 @@ class GraphStore:
                 self._graph_counts = counts
         return dict(counts)
 
+    def union_triples(self) -> QueryResult | list[Triple]:
+        """Every triple of the named graphs, graph names dropped (export_union.rq; the Turtle / N-Triples dumps)."""
+        return self.run("export_union")
+
     def dump(self, fmt: RdfFormat = RdfFormat.N_QUADS) -> bytes:
         """The whole dataset, named graphs included (a dataset format: N-Quads, TriG, JSON-LD)."""
         return self.store.dump(format=_dataset_format(fmt))

@@ -1,0 +1,47 @@
+"""`python -m bench.draft_eval`: run `nckg draft` on the review's sections and compare with the curated
+measurements (data/papers/*.yaml); writes bench/results/draft-eval.md and .json (nckg.draft.evaluate)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from nckg.draft.evaluate import evaluate, markdown, totals
+
+RESULTS = Path(__file__).resolve().parent / "results"
+COMMAND = "python -m bench.draft_eval"
+# how the held-out figures came about: they are not fully blind (the table of misses names held-out records)
+HISTORY = """
+## History of the held-out figures
+
+The rules were changed while looking at the sentences of sections 3.1 and 3.2 only, but every run prints the missed
+records of all sections, so the held-out sections were not unseen. Held-out recall / precision per version:
+
+- first complete version: 43 % / 56 %;
+- after adding the vocabulary's count metrics (catalytic cycles, substrate examples: unit `count`) and m/z, which the
+  first version lacked although the ontology defines them: 52 % / 60 %;
+- after the 3.1/3.2-driven changes (plural subjects, "vs." lists, broken paragraphs, metric of a broken sentence,
+  cue words written together) and changes driven by made-up abstracts in the tests (more spellings of the reference
+  electrode and of mA cm⁻², units that name their metric, the previous sentence's subject): the table above. The text of sections 3.3.x and 3.4 was never read to write a cue or attribution rule (the formula
+  grammar was checked on the formulas of all of section 3).
+"""
+
+
+def main() -> int:
+    result = evaluate()
+    result["command"] = COMMAND
+    result["cores"] = os.cpu_count()
+    result["totals"] = {"all": totals(result["sections"]), "tuning": totals(result["sections"], tuned=True),
+                        "held_out": totals(result["sections"], tuned=False)}
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "draft-eval.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = markdown(result, COMMAND) + HISTORY
+    (RESULTS / "draft-eval.md").write_text(text, encoding="utf-8")
+    sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
