@@ -188,7 +188,7 @@ def test_cli_build_target_uploads_and_versions(oxigraph_url, uploaded, store, st
     upload(store, gsp_url=oxigraph_url + "/store", version="second-upload")  # a new version is seen at once
     assert handle.get().version == "second-upload"
     report = BuildReport(Path(store_path), store.graph_counts(), {"clusters": 1}, 1, 0.1, {})
-    monkeypatch.setattr(build_module, "build", lambda target=None: report)
+    monkeypatch.setattr(build_module, "build", lambda target=None, beside=None: report)
     monkeypatch.setenv("NCKG_SPARQL_URL", oxigraph_url + "/query")
     result = CliRunner().invoke(main, ["build", "--target", oxigraph_url + "/store"])
     assert result.exit_code == 0, result.output
@@ -229,4 +229,5 @@ def test_remote_store_knows_the_predeclared_prefixes(remote, store):
     assert _rows(remote.query(own)) == []  # the query's own declaration wins
     with pytest.raises(QueryError) as caught:
         remote.query("SELECT * WHERE {\n  ?s foo:bar ?o }")
-    assert caught.value.message == "unknown prefix 'foo:' at line 2, column 6" and caught.value.detail
+    assert caught.value.message.startswith("unknown prefix 'foo:' at line 2, column 6 — declare it")
+    assert caught.value.detail

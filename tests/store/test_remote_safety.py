@@ -67,7 +67,7 @@ def test_cli_uploads_with_credentials_from_the_environment(secure_virtuoso, stor
     from nckg.cli.main import main
 
     report = BuildReport(Path(store_path), store.graph_counts(), {"clusters": 1}, 1, 0.1, {})
-    monkeypatch.setattr(build_module, "build", lambda target=None: report)
+    monkeypatch.setattr(build_module, "build", lambda target=None, beside=None: report)
     monkeypatch.setenv("NCKG_SPARQL_URL", secure_virtuoso.query_url)
     monkeypatch.setenv("NCKG_SPARQL_UPDATE_URL", secure_virtuoso.update_url)
     monkeypatch.setenv("NCKG_UPLOAD_USER", engines.UPLOAD_USER)
