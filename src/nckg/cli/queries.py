@@ -68,9 +68,12 @@ def run_query(query_id: str, pairs: tuple[str, ...], fmt: str, store_path: Path 
         query = catalogue.get_query(query_id)
     except catalogue.UnknownQuery as error:
         raise click.ClickException(f"{error}; see `nckg queries list`") from None
-    store = open_store(store_path)
+    values = _parse_params(pairs)
     try:
-        bindings = query.bind(_parse_params(pairs), store)
+        for name in values:  # unknown names are refused before any store is opened
+            query.parameter(name)
+        store = open_store(store_path)
+        bindings = query.bind(values, store)
     except catalogue.ParameterError as error:
         raise click.BadParameter(str(error), param_hint="--param") from None
     result = store.query(query.body, substitutions=bindings)
