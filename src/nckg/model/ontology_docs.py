@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -279,8 +280,12 @@ def render_html() -> str:
 def _render_html(root) -> str:
     """The ontology documentation as one self-contained HTML page: pyLODE (OntPub profile) for classes and
     properties, plus a section for the controlled vocabularies and an example query per main class."""
-    from pylode import OntPub
+    root_logger = logging.getLogger()
+    level, handlers = root_logger.level, root_logger.handlers[:]
+    from pylode import OntPub  # its import calls logging.basicConfig(level=DEBUG): undone below
 
+    root_logger.setLevel(level)
+    root_logger.handlers[:] = handlers
     page = OntPub(ontology=documentation_graph(), sort_subjects=True).make_html(include_css=True)
     section = vocabulary_section(ontology_graph())
     page, found = re.subn(r'(<div id="namespaces")', lambda m: section + m.group(1), page, count=1)
