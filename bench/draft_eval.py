@@ -35,6 +35,9 @@ def main() -> int:
     result["cores"] = os.cpu_count()
     result["totals"] = {"all": totals(result["sections"]), "tuning": totals(result["sections"], tuned=True),
                         "held_out": totals(result["sections"], tuned=False)}
+    loso = result["leave_one_section_out"]
+    result["totals_leave_one_section_out"] = {"all": totals(loso), "tuning": totals(loso, tuned=True),
+                                              "held_out": totals(loso, tuned=False)}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "draft-eval.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     text = markdown(result, COMMAND) + HISTORY
