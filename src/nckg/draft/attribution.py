@@ -128,7 +128,8 @@ _HOW_MANY = {"both": 2, "two": 2, "three": 3, "four": 4}
 _MOST = 4  # "all the clusters" / "the values were": every cluster of the paragraph, if it names 2 to 4
 _INTERMEDIATE = re.compile(r"^[\s$]*(?:-\s*)?[*A-Za-z0-9]*\s*\*?\s*(?:intermediates?|adsorbates?)\b")
 # a full formula with an adsorbed species written after it ("Cu₃₂H₁₉L₁₂-HCOO", "…-*COOH") is an intermediate too
-_ADSORBATE = re.compile(r"^[\s$]*-\s*\*?\s*(?:HCOO|COOH|OCHO|CHO|COH|CO2?|NO[23]?|NHO|NH2O|NH[23]?|OH|H)\s*\*?(?![\w-])")
+_ADSORBATE = re.compile(r"^[\s$]*-\s*\*?\s*(?:HCOO|COOH|OCHO|CHO|COH|CO2?|NO[23]?|NHO|NH2O|NH[23]?|OH|H)"
+                        r"\s*\*?(?![\w-])")
 
 Owner = tuple[str | None, float, str]  # cluster key, confidence, how it was chosen
 

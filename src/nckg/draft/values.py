@@ -4,7 +4,8 @@ Works on the masked sentence (`nckg.draft.segment.masked`) with the cluster form
 formula is never a value. A value is a number or range with a unit of the unit table ("42.5%", "90–95 %",
 "−1.4 V vs. RHE", "−119.0 mA cm⁻²", "3880 h⁻¹"); numbers listed before it ("−1.20 and −1.26 V") share its unit.
 Its metric is the vocabulary metric allowed for the unit whose cue word follows it directly ("99% yield"), else
-stands nearest before it, else just after it; a potential, time or wavelength with no metric cue is a condition of the sentence's measurements.
+stands nearest before it, else just after it; a potential, time or wavelength with no metric cue is a condition of
+the sentence's measurements.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def name_metric(value: Value, masked: str, lexicon: Lexicon, before_text: str = 
     hits = _cues(lower, lexicon, allowed)
     after = [h for h in hits if h[0] >= value.end and h[0] - value.end < 40]
     adjacent = [h for h in after if not masked[value.end: h[0]].strip()]
-    if adjacent and rules.on("cue-after"):  # "up to 99% yield": a cue written right after the value names it, whatever came before
+    if adjacent and rules.on("cue-after"):  # "up to 99% yield": a cue right after the value names it
         return _nearest(adjacent, allowed)
     before = [h for h in hits if h[0] < value.end and h[1] <= value.end]  # "m/z = 6613.5", "5 mol%" name themselves
     if before:
