@@ -35,7 +35,7 @@ recall / precision per version:
   longer held out. The fair figure is the leave-one-section-out table, where each section is drafted without its
   own rules: held-out sections 65 % / 60 % (from 57 % / 52 %), which is what the rules found on other sections
   bring to a section they were not written for.
-""""""
+"""
 
 
 def main() -> int:
