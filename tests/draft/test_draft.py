@@ -358,13 +358,13 @@ RULE_CASES = {
         lambda rs: [c for c, _, _ in _of(rs, "TotalFaradaicEfficiency")] == ["cu8-pet_4-pph3_4", "cu8-pet_6-1plus"],
         lambda rs: "cu8" in [c for c, _, _ in _of(rs, "TotalFaradaicEfficiency")]),
     "intermediate": (  # a formula with an adsorbate, or called an intermediate, owns no value
-        "On [Cu₃₂H₂₀(PET)₂₄] forming [Cu₃₂H₁₉(PET)₂₄]-HCOO needs a free energy change of 0.32 eV, and the "
-        "[Cu₃₂H₁₉(PET)₂₄] intermediate then releases formate with a barrier of 0.5 eV.\n",
+        ("On [Cu₃₂H₂₀(PET)₂₄] forming [Cu₃₂H₁₉(PET)₂₄]-HCOO needs a free energy change of 0.32 eV, and the "
+         "[Cu₃₂H₁₉(PET)₂₄] intermediate then releases formate with a barrier of 0.5 eV.\n"),
         lambda rs: {c for c, _, _ in _of(rs, "FreeEnergyChange")} == {"cu32h20-pet_24"},
         lambda rs: "cu32h19-pet_24" in {c for c, _, _ in _of(rs, "FreeEnergyChange")}),
     "latest-plural": (  # "both clusters": the two named last, not the two named first
-        "[Cu₁₀(PET)₆] and [Cu₁₁(PET)₇] were made. [Cu₁₂(PET)₈] was also made. [Cu₁₀(PET)₆] and [Cu₁₁(PET)₇] were "
-        "then compared. Both clusters were reused for three cycles.\n",
+        ("[Cu₁₀(PET)₆] and [Cu₁₁(PET)₇] were made. [Cu₁₂(PET)₈] was also made. [Cu₁₀(PET)₆] and [Cu₁₁(PET)₇] were "
+         "then compared. Both clusters were reused for three cycles.\n"),
         lambda rs: [c for c, _, _ in _of(rs, "CatalyticCycles")] == ["cu10-pet_6", "cu11-pet_7"],
         lambda rs: [c for c, _, _ in _of(rs, "CatalyticCycles")] == ["cu11-pet_7", "cu12-pet_8"]),
     "loading-condition": (  # a loading beside a yield is its condition; a loading alone stays a record
@@ -390,13 +390,13 @@ RULE_CASES = {
         lambda rs: [r["product"] for r in rs if r["metric"] == "ReactionTime"] == ["ferrocyanide"],
         lambda rs: [r.get("product") for r in rs if r["metric"] == "ReactionTime"] == [None]),
     "chemical-wavelength": (
-        "[Cu₁₀(PET)₆] reduces 4-nitrophenol: the absorption peak at 400 nm from 4-nitrophenol falls, and the "
-        "cluster absorbs at 520 nm.\n",
+        ("[Cu₁₀(PET)₆] reduces 4-nitrophenol: the absorption peak at 400 nm from 4-nitrophenol falls, and the "
+         "cluster absorbs at 520 nm.\n"),
         lambda rs: _of(rs, "AbsorptionWavelength") == [("cu10-pet_6", 520, "nm")],
         lambda rs: len(_of(rs, "AbsorptionWavelength")) == 2),
     "caption-label": (  # "Cu₆₁" in the caption is the cluster of the section that cites Fig. 9
-        "3.2 Photocatalysis\n\nThe cluster [Cu₆₁H₁₄(PET)₂₆] was made (Fig. [9a](#page-1)).\n\n"
-        "Fig. 9 ESI MS spectrum of Cu₆₁ NC. The molecular ion peak is at m/z of 6613.5.\n",
+        ("3.2 Photocatalysis\n\nThe cluster [Cu₆₁H₁₄(PET)₂₆] was made (Fig. [9a](#page-1)).\n\n"
+         "Fig. 9 ESI MS spectrum of Cu₆₁ NC. The molecular ion peak is at m/z of 6613.5.\n"),
         lambda rs: _of(rs, "MassToChargeRatio") == [("cu61h14-pet_26", 6613.5, "m/z")],
         lambda rs: _of(rs, "MassToChargeRatio") == [("cu61", 6613.5, "m/z")]),
 }
