@@ -333,14 +333,15 @@ def test_any_text_drafts_to_a_valid_file_whose_quotes_are_in_it(tmp_path_factory
 
 
 def _drafted(text: str, off: frozenset[str] = frozenset()) -> list[dict]:
-    """The measurement records of a text drafted with some rules of nckg.draft.rules switched off."""
+    """The measurement records (and {"comparison": …}) of a text drafted with some rules of nckg.draft.rules off."""
     with rules.without(off):
-        return to_data(draft(text)).get("measurements", [])
+        data = to_data(draft(text))
+    return data.get("measurements", []) + [{"comparison": c} for c in data.get("comparisons", [])]
 
 
 def _of(records: list[dict], metric: str) -> list[tuple]:
     return sorted((r["cluster"], r.get("value", (r.get("value_min"), r.get("value_max"))), r["unit"])
-                  for r in records if r["metric"] == metric)
+                  for r in records if r.get("metric") == metric)
 
 
 # each later rule: a made-up text, what it drafts with the rule, and what it drafts without it
@@ -370,7 +371,7 @@ RULE_CASES = {
     "loading-condition": (  # a loading beside a yield is its condition; a loading alone stays a record
         "With 0.5 mol% of [Cu₁₀(PET)₆], the product yield reached 97%. [Cu₁₁(PET)₇] (5 mol% Cu) catalyzes it too.\n",
         lambda rs: _of(rs, "CatalystLoading") == [("cu11-pet_7", 5, "mol%")] and next(
-            r for r in rs if r["metric"] == "ProductYield")["conditions"]["loading"] == {"value": 0.5, "unit": "mol%"},
+            r for r in rs if r.get("metric") == "ProductYield")["conditions"]["loading"] == {"value": 0.5, "unit": "mol%"},
         lambda rs: len(_of(rs, "CatalystLoading")) == 2),
     "exciting": (
         "Upon exciting [Cu₇(PET)₇] at 380 nm, it emits at 450 nm.\n",
@@ -387,8 +388,8 @@ RULE_CASES = {
         lambda rs: _of(rs, "CatalystLoading") == []),
     "product-formula": (  # the charge tells ferrocyanide (4−) from ferricyanide (3−)
         "[Cu₁₈H(PET)₁₄] reduces [Fe(CN)₆]³⁻ to [Fe(CN)₆]⁴⁻ within 14 s.\n",
-        lambda rs: [r["product"] for r in rs if r["metric"] == "ReactionTime"] == ["ferrocyanide"],
-        lambda rs: [r.get("product") for r in rs if r["metric"] == "ReactionTime"] == [None]),
+        lambda rs: [r["product"] for r in rs if r.get("metric") == "ReactionTime"] == ["ferrocyanide"],
+        lambda rs: [r.get("product") for r in rs if r.get("metric") == "ReactionTime"] == [None]),
     "chemical-wavelength": (
         ("[Cu₁₀(PET)₆] reduces 4-nitrophenol: the absorption peak at 400 nm from 4-nitrophenol falls, and the "
          "cluster absorbs at 520 nm.\n"),
@@ -399,6 +400,17 @@ RULE_CASES = {
          "Fig. 9 ESI MS spectrum of Cu₆₁ NC. The molecular ion peak is at m/z of 6613.5.\n"),
         lambda rs: _of(rs, "MassToChargeRatio") == [("cu61h14-pet_26", 6613.5, "m/z")],
         lambda rs: _of(rs, "MassToChargeRatio") == [("cu61", 6613.5, "m/z")]),
+    "condition-after": (  # the potential after each value, not the one before it
+        "[Cu₂₀(PET)₁₂] reached an FE of 90% at −0.9 V vs. RHE and 70% at −0.7 V.\n",
+        lambda rs: {r["value"]: r["conditions"] for r in rs if r.get("metric") == "FaradaicEfficiency"}
+        == {90: {"potential_v_rhe": -0.9}, 70: {"potential_v": -0.7}},
+        lambda rs: {r["value"]: r["conditions"] for r in rs if r.get("metric") == "FaradaicEfficiency"}
+        == {90: {"potential_v_rhe": -0.9}, 70: {"potential_v_rhe": -0.9}}),
+    "comparison-subject": (  # "It is 25 times more active than …": the subject is the previous sentence's cluster
+        "[Cu₂₀(PET)₁₂] was made in one step. It is 25 times more active than [Cu₁₆(PET)₁₀] in eCO₂RR.\n",
+        lambda rs: [(r["comparison"]["better"], r["comparison"]["worse"], r["comparison"].get("ratio"))
+                    for r in rs if "comparison" in r] == [("cu20-pet_12", "cu16-pet_10", 25)],
+        lambda rs: [r for r in rs if "comparison" in r] == []),
 }
 
 
@@ -428,3 +440,16 @@ def test_leave_one_section_out_scores_each_section_without_its_own_rules():
         assert 0 <= s["found"] <= s["curated"] and 0 <= s["correct"] <= s["drafted"]
     unchanged = [s for s in result["sections"] if not loso[s["section"]]["rules_off"]]
     assert all(loso[s["section"]]["found"] == s["found"] for s in unchanged)
+
+
+def test_later_rules_keep_ranges_reference_electrodes_and_formula_numbers(lexicon):
+    text = ("With 0.005–0.01% mol of [Cu₂₀(PET)₁₂], the product yield reached 90% at −0.9 V vs. RHE and 70% yield at "
+            "−0.7 V. [Cu₂₀(PET)₁₂] and the [Cu₂₀H(PET)₁₂]-COOH intermediate absorb at 350–360 nm.\n")
+    result = draft(text, lexicon=lexicon)
+    records = to_data(result)["measurements"]
+    yields = {r["value"]: r["conditions"] for r in records if r["metric"] == "ProductYield"}
+    assert yields == {90: {"potential_v_rhe": -0.9}, 70: {"potential_v": -0.7}}  # a loading range is no condition
+    assert [(v.low, v.high, v.unit) for _, v in result.unassigned] == [(0.005, 0.01, "mol%")]  # but is reported
+    band = [r for r in records if r["metric"] == "AbsorptionWavelength"]
+    assert [(r["cluster"], r["value_min"], r["value_max"]) for r in band] == [("cu20-pet_12", 350, 360)]
+    assert {r.get("value") for r in records} == {90, 70, None}  # 20, 12 of the formulas are no values

@@ -125,6 +125,7 @@ _PLURAL = re.compile(r"\b(?:all|each of)\s+(?:the\s+|these\s+)?(two|three|four)\
                      r"\b(?:all|each of)\s+(?:the\s+|these\s+)?(?:clusters|nanoclusters|catalysts|NCs)\b|"
                      r"\bvalues\s+(?:were|are)\b", re.IGNORECASE)  # "all the clusters", "the FE values were"
 _HOW_MANY = {"both": 2, "two": 2, "three": 3, "four": 4}
+AFTER = 30  # characters after a value within which a potential is its condition ("85% for CO at −0.8 V")
 _MOST = 4  # "all the clusters" / "the values were": every cluster of the paragraph, if it names 2 to 4
 _INTERMEDIATE = re.compile(r"^[\s$]*(?:-\s*)?[*A-Za-z0-9]*\s*\*?\s*(?:intermediates?|adsorbates?)\b")
 # a full formula with an adsorbed species written after it ("Cu₃₂H₁₉L₁₂-HCOO", "…-*COOH") is an intermediate too
@@ -218,5 +219,15 @@ def distribute(conditions: list[Value], measured: list[Value], respectively: boo
         return [None] * len(measured)
     if respectively and len(conditions) == len(measured) > 1:
         return list(conditions)
-    return [max((c for c in conditions if c.start < v.start), key=lambda c: c.start, default=conditions[0])
+    return [_following(v, conditions, measured) or max((c for c in conditions if c.start < v.start),
+                                                       key=lambda c: c.start, default=conditions[0])
             for v in measured]
+
+
+def _following(value: Value, conditions: list[Value], measured: list[Value]) -> Value | None:
+    """The condition written just after a value ("90% at −0.9 V", "70% yield at −0.7 V"), before any other value."""
+    if not rules.on("condition-after"):
+        return None
+    nxt = min((v.start for v in measured if v.start >= value.end), default=None)
+    after = [c for c in conditions if value.end <= c.start <= value.end + AFTER and (nxt is None or c.start < nxt)]
+    return min(after, key=lambda c: c.start) if after else None

@@ -118,9 +118,10 @@ def _sort_values(sentence: Sentence, masked: str, broken: str, lexicon: Lexicon,
         return measured, potentials, times, None
     # "with 0.025 mol% of Cu57 …, yields of 97% and 77%": the loading is a condition of the other values
     measured = [v for v in measured if v.metric != "CatalystLoading"]
-    if len(loadings) > 1:
+    if len(loadings) > 1 or loadings[0].value is None:  # several loadings, or a range: to the report
         result.unassigned += [(sentence, v) for v in loadings]
-    return measured, potentials, times, loadings[0] if len(loadings) == 1 else None
+        return measured, potentials, times, None
+    return measured, potentials, times, loadings[0]
 
 
 def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
@@ -146,7 +147,8 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
         reaction = _main_reaction(Counter(spotted)) or _main_reaction(seen)
         broken = _broken_start(sentence, sentences)
         measured, potentials, times, loading = _sort_values(sentence, masked, broken, lexicon, result)
-        owners = attribution.attribute(measured, sentence, here, state.scope(sentence, sentences, named, bool(broken)))
+        scope = state.scope(sentence, sentences, named, bool(broken))
+        owners = attribution.attribute(measured, sentence, here, scope)
         conditions = attribution.distribute(potentials, measured, "respectively" in sentence.text)
         for value, potential, owned in zip(measured, conditions, owners):
             if value.product is None and value.metric not in values.NO_PRODUCT:
@@ -160,6 +162,6 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
                     record.why.append("no product named in the sentence" + (
                         ": the last product named in the paragraph" if value.product else ""))
                 (result.measurements if record.cluster else result.unattributed).append(record)
-        result.comparisons += comparisons.compare(sentence, masked, here, clusters, lexicon, reaction)
+        result.comparisons += comparisons.compare(sentence, masked, here, clusters, lexicon, reaction, scope.last)
         state.update(sentence, here, values.products_in(masked, lexicon))
     return result
