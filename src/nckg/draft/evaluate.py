@@ -248,7 +248,8 @@ def markdown(result: dict, command: str) -> str:
               f"{c['curated']} curated comparisons (same section, metric, better and worse cluster): precision "
               f"{_pct(c['correct'] / c['drafted'] if c['drafted'] else None)}, recall "
               f"{_pct(c['correct'] / c['curated'] if c['curated'] else None)}. The drafter reads a comparison only "
-              "where one sentence names both clusters around a comparison word."]
+              "where a sentence names a cluster after a comparison word and another before it (or the paragraph was "
+              "about another one)."]
     f = result["formulas"]
     lines += ["", "## Formula parser against the curated clusters", "",
               f"Of the curated clusters' `formula_as_written`, {f['same_id']} are read to exactly the curated id, "
