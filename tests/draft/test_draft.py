@@ -453,3 +453,10 @@ def test_later_rules_keep_ranges_reference_electrodes_and_formula_numbers(lexico
     band = [r for r in records if r["metric"] == "AbsorptionWavelength"]
     assert [(r["cluster"], r["value_min"], r["value_max"]) for r in band] == [("cu20-pet_12", 350, 360)]
     assert {r.get("value") for r in records} == {90, 70, None}  # 20, 12 of the formulas are no values
+
+
+def test_all_the_clusters_keeps_variant_labels_but_not_family_names(lexicon):
+    text = ("The Cu₁₃ clusters Cu13a and Cu13b and the Cu₁₄ cluster [Cu₁₄(PET)₉] were compared. "
+            "The band gap values were about 2.1 eV.\n")
+    gaps = {r["cluster"] for r in _measurements(text, lexicon) if r["metric"] == "BandGap"}
+    assert gaps == {"cu13-a", "cu13-b", "cu14-pet_9"}

@@ -144,7 +144,7 @@ class Scope:
     last: str | None = None
     paragraph: list[str] = field(default_factory=list)
     following: str | None = None
-    labels_only: frozenset[str] = frozenset()  # clusters known only by a short label ("Cu₈"), no full formula
+    labels_only: frozenset[str] = frozenset()  # clusters known only by a bare label ("Cu₈"): family names
 
 
 def _plural(sentence: Sentence, distinct: list[str], scope: Scope) -> list[str]:

@@ -133,7 +133,9 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
     clusters, named = attribution.resolve_clusters(found)
     result = Draft(doi, sentences, clusters, [], [], {}, lexicon.reaction_mappings,
                    references.reference_dois(segment.reference_list(text)), {}, [], [], named)
-    state = _Paragraphs(labels_only=frozenset(key for key, cl in clusters.items() if not cl.mention.full))
+    # bare labels ("Cu₈", no ligands, no variant mark) that no full formula could be found for: family names
+    state = _Paragraphs(labels_only=frozenset(key for key, cl in clusters.items()
+                                              if not cl.mention.full and not cl.mention.variant))
     for sentence, mentions in found:
         masked = _blank(sentence.masked, [(m.start, m.end) for m in mentions])
         here = attribution.owners_named(sentence, named.get(sentence.index, []))
