@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from nckg.build import pipeline as build
 from nckg.cli.main import main
-from nckg.draft import formulas, references
+from nckg.draft import formulas, references, rules
 from nckg.draft.evaluate import evaluate, totals
 from nckg.draft.html import render
 from nckg.draft.lexicon import load_lexicon
@@ -152,9 +152,12 @@ def test_potentials_against_rhe_in_several_spellings(lexicon, written):
 
 
 def test_units_that_name_their_metric(lexicon):
-    records = _measurements("With 0.5 mol % of [Cu₁₀(PET)₆] the TOF reached 3880 h⁻¹.\n", lexicon)
-    assert {(r["metric"], r["value"], r["unit"]) for r in records} == {("CatalystLoading", 0.5, "mol%"),
+    records = _measurements("[Cu₁₁(PET)₇] was used at 2 mol %. With 0.5 mol % of [Cu₁₀(PET)₆] the TOF reached "
+                            "3880 h⁻¹.\n", lexicon)
+    assert {(r["metric"], r["value"], r["unit"]) for r in records} == {("CatalystLoading", 2, "mol%"),
                                                                      ("TurnoverFrequency", 3880, "1/h")}
+    tof = next(r for r in records if r["metric"] == "TurnoverFrequency")  # the loading beside it is its condition
+    assert tof["conditions"]["loading"] == {"value": 0.5, "unit": "mol%"}
 
 
 def test_reference_numbers_resolve_to_dois(lexicon):
@@ -327,3 +330,133 @@ def test_any_text_drafts_to_a_valid_file_whose_quotes_are_in_it(tmp_path_factory
     assert all(quotes.normalise(item.quote) in normal
                for r in data.clusters + data.measurements + data.comparisons for item in r.evidence)
     render(result)
+
+
+def _drafted(text: str, off: frozenset[str] = frozenset()) -> list[dict]:
+    """The measurement records (and {"comparison": …}) of a text drafted with some rules of nckg.draft.rules off."""
+    with rules.without(off):
+        data = to_data(draft(text))
+    return data.get("measurements", []) + [{"comparison": c} for c in data.get("comparisons", [])]
+
+
+def _of(records: list[dict], metric: str) -> list[tuple]:
+    return sorted((r["cluster"], r.get("value", (r.get("value_min"), r.get("value_max"))), r["unit"])
+                  for r in records if r.get("metric") == metric)
+
+
+# each later rule: a made-up text, what it drafts with the rule, and what it drafts without it
+RULE_CASES = {
+    "energy-gap": (
+        "The [Cu₁₀(PET)₆] cluster requires an energy gap of 1.05 eV for the key step.\n",
+        lambda rs: _of(rs, "FreeEnergyChange") == [("cu10-pet_6", 1.05, "eV")],
+        lambda rs: _of(rs, "FreeEnergyChange") == []),
+    "all-the-values": (
+        "Clusters [Cu₁₀(PET)₆], [Cu₁₁(PET)₇] and [Cu₁₂(PET)₈] were made. All three reach a yield of 95%.\n",
+        lambda rs: [c for c, _, _ in _of(rs, "ProductYield")] == ["cu10-pet_6", "cu11-pet_7", "cu12-pet_8"],
+        lambda rs: len(_of(rs, "ProductYield")) == 1),
+    "family-label": (  # "the FE values were" goes to every cluster; the family name "Cu₈" is not one of them
+        "The Cu₈ clusters [Cu₈(PET)₆]⁺ and [Cu₈(PET)₄(PPh₃)₄] were made. The total FE values were over 90%.\n",
+        lambda rs: [c for c, _, _ in _of(rs, "TotalFaradaicEfficiency")] == ["cu8-pet_4-pph3_4", "cu8-pet_6-1plus"],
+        lambda rs: "cu8" in [c for c, _, _ in _of(rs, "TotalFaradaicEfficiency")]),
+    "intermediate": (  # a formula with an adsorbate, or called an intermediate, owns no value
+        ("On [Cu₃₂H₂₀(PET)₂₄] forming [Cu₃₂H₁₉(PET)₂₄]-HCOO needs a free energy change of 0.32 eV, and the "
+         "[Cu₃₂H₁₉(PET)₂₄] intermediate then releases formate with a barrier of 0.5 eV.\n"),
+        lambda rs: {c for c, _, _ in _of(rs, "FreeEnergyChange")} == {"cu32h20-pet_24"},
+        lambda rs: "cu32h19-pet_24" in {c for c, _, _ in _of(rs, "FreeEnergyChange")}),
+    "latest-plural": (  # "both clusters": the two named last, not the two named first
+        ("[Cu₁₀(PET)₆] and [Cu₁₁(PET)₇] were made. [Cu₁₂(PET)₈] was also made. [Cu₁₀(PET)₆] and [Cu₁₁(PET)₇] were "
+         "then compared. Both clusters were reused for three cycles.\n"),
+        lambda rs: [c for c, _, _ in _of(rs, "CatalyticCycles")] == ["cu10-pet_6", "cu11-pet_7"],
+        lambda rs: [c for c, _, _ in _of(rs, "CatalyticCycles")] == ["cu11-pet_7", "cu12-pet_8"]),
+    "loading-condition": (  # a loading beside a yield is its condition; a loading alone stays a record
+        "With 0.5 mol% of [Cu₁₀(PET)₆], the product yield reached 97%. [Cu₁₁(PET)₇] (5 mol% Cu) catalyzes it too.\n",
+        lambda rs: _of(rs, "CatalystLoading") == [("cu11-pet_7", 5, "mol%")] and next(
+            r for r in rs if r.get("metric") == "ProductYield")["conditions"]["loading"] == {"value": 0.5, "unit": "mol%"},
+        lambda rs: len(_of(rs, "CatalystLoading")) == 2),
+    "exciting": (
+        "Upon exciting [Cu₇(PET)₇] at 380 nm, it emits at 450 nm.\n",
+        lambda rs: _of(rs, "ExcitationWavelength") == [("cu7-pet_7", 380, "nm")]
+        and _of(rs, "EmissionWavelength") == [("cu7-pet_7", 450, "nm")],
+        lambda rs: _of(rs, "ExcitationWavelength") == []),
+    "cue-after": (  # "98% yield" is a yield although "regioselectivity" was written before it
+        "[Cu₃(PET)₃] gives high regioselectivity in 20 examples with up to 98% yield.\n",
+        lambda rs: _of(rs, "ProductYield") == [("cu3-pet_3", 98, "percent")] and _of(rs, "Selectivity") == [],
+        lambda rs: _of(rs, "Selectivity") == [("cu3-pet_3", 98, "percent")]),
+    "percent-mol": (
+        "The optimized loading of [Cu₈(PET)₆] is 0.01% mol of substrate.\n",
+        lambda rs: _of(rs, "CatalystLoading") == [("cu8-pet_6", 0.01, "mol%")],
+        lambda rs: _of(rs, "CatalystLoading") == []),
+    "product-formula": (  # the charge tells ferrocyanide (4−) from ferricyanide (3−)
+        "[Cu₁₈H(PET)₁₄] reduces [Fe(CN)₆]³⁻ to [Fe(CN)₆]⁴⁻ within 14 s.\n",
+        lambda rs: [r["product"] for r in rs if r.get("metric") == "ReactionTime"] == ["ferrocyanide"],
+        lambda rs: [r.get("product") for r in rs if r.get("metric") == "ReactionTime"] == [None]),
+    "chemical-wavelength": (
+        ("[Cu₁₀(PET)₆] reduces 4-nitrophenol: the absorption peak at 400 nm from 4-nitrophenol falls, and the "
+         "cluster absorbs at 520 nm.\n"),
+        lambda rs: _of(rs, "AbsorptionWavelength") == [("cu10-pet_6", 520, "nm")],
+        lambda rs: len(_of(rs, "AbsorptionWavelength")) == 2),
+    "caption-label": (  # "Cu₆₁" in the caption is the cluster of the section that cites Fig. 9
+        ("3.2 Photocatalysis\n\nThe cluster [Cu₆₁H₁₄(PET)₂₆] was made (Fig. [9a](#page-1)).\n\n"
+         "Fig. 9 ESI MS spectrum of Cu₆₁ NC. The molecular ion peak is at m/z of 6613.5.\n"),
+        lambda rs: _of(rs, "MassToChargeRatio") == [("cu61h14-pet_26", 6613.5, "m/z")],
+        lambda rs: _of(rs, "MassToChargeRatio") == [("cu61", 6613.5, "m/z")]),
+    "condition-after": (  # the potential after each value, not the one before it
+        "[Cu₂₀(PET)₁₂] reached an FE of 90% at −0.9 V vs. RHE and 70% at −0.7 V.\n",
+        lambda rs: {r["value"]: r["conditions"] for r in rs if r.get("metric") == "FaradaicEfficiency"}
+        == {90: {"potential_v_rhe": -0.9}, 70: {"potential_v": -0.7}},
+        lambda rs: {r["value"]: r["conditions"] for r in rs if r.get("metric") == "FaradaicEfficiency"}
+        == {90: {"potential_v_rhe": -0.9}, 70: {"potential_v_rhe": -0.9}}),
+    "comparison-subject": (  # "It is 25 times more active than …": the subject is the previous sentence's cluster
+        "[Cu₂₀(PET)₁₂] was made in one step. It is 25 times more active than [Cu₁₆(PET)₁₀] in eCO₂RR.\n",
+        lambda rs: [(r["comparison"]["better"], r["comparison"]["worse"], r["comparison"].get("ratio"))
+                    for r in rs if "comparison" in r] == [("cu20-pet_12", "cu16-pet_10", 25)],
+        lambda rs: [r for r in rs if "comparison" in r] == []),
+}
+
+
+def test_every_later_rule_has_a_case_and_a_section():
+    assert set(RULE_CASES) == set(rules.RULES)
+    assert all(origin for origin, _ in rules.RULES.values())
+    with pytest.raises(KeyError):
+        rules.on("no-such-rule")
+
+
+@pytest.mark.parametrize("rule", sorted(RULE_CASES))
+def test_a_later_rule_changes_what_is_drafted(rule):
+    text, with_rule, without_rule = RULE_CASES[rule]
+    on = _drafted(text)
+    assert with_rule(on), on
+    off = _drafted(text, frozenset({rule}))
+    assert without_rule(off), off
+    assert rules.off() == frozenset()  # switched back on after the block
+
+
+def test_leave_one_section_out_scores_each_section_without_its_own_rules():
+    result = evaluate()
+    loso = {s["section"]: s for s in result["leave_one_section_out"]}
+    assert set(loso) == {s["section"] for s in result["sections"]}
+    for section, s in loso.items():
+        assert s["rules_off"] == sorted(rules.learned_on(section))
+        assert 0 <= s["found"] <= s["curated"] and 0 <= s["correct"] <= s["drafted"]
+    unchanged = [s for s in result["sections"] if not loso[s["section"]]["rules_off"]]
+    assert all(loso[s["section"]]["found"] == s["found"] for s in unchanged)
+
+
+def test_later_rules_keep_ranges_reference_electrodes_and_formula_numbers(lexicon):
+    text = ("With 0.005–0.01% mol of [Cu₂₀(PET)₁₂], the product yield reached 90% at −0.9 V vs. RHE and 70% yield at "
+            "−0.7 V. [Cu₂₀(PET)₁₂] and the [Cu₂₀H(PET)₁₂]-COOH intermediate absorb at 350–360 nm.\n")
+    result = draft(text, lexicon=lexicon)
+    records = to_data(result)["measurements"]
+    yields = {r["value"]: r["conditions"] for r in records if r["metric"] == "ProductYield"}
+    assert yields == {90: {"potential_v_rhe": -0.9}, 70: {"potential_v": -0.7}}  # a loading range is no condition
+    assert [(v.low, v.high, v.unit) for _, v in result.unassigned] == [(0.005, 0.01, "mol%")]  # but is reported
+    band = [r for r in records if r["metric"] == "AbsorptionWavelength"]
+    assert [(r["cluster"], r["value_min"], r["value_max"]) for r in band] == [("cu20-pet_12", 350, 360)]
+    assert {r.get("value") for r in records} == {90, 70, None}  # 20, 12 of the formulas are no values
+
+
+def test_all_the_clusters_keeps_variant_labels_but_not_family_names(lexicon):
+    text = ("The Cu₁₃ clusters Cu13a and Cu13b and the Cu₁₄ cluster [Cu₁₄(PET)₉] were compared. "
+            "The band gap values were about 2.1 eV.\n")
+    gaps = {r["cluster"] for r in _measurements(text, lexicon) if r["metric"] == "BandGap"}
+    assert gaps == {"cu13-a", "cu13-b", "cu14-pet_9"}

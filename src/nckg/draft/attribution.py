@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from nckg.draft import rules
 from nckg.draft.formulas import Mention
 from nckg.draft.records import DraftCluster
 from nckg.draft.segment import Sentence
@@ -41,6 +42,7 @@ def resolve_clusters(found: list[tuple[Sentence, list[Mention]]]) -> tuple[dict[
                 nxt = mentions[i + 1]
                 if _ALIAS_GAP.match(sentence.text[m.end:nxt.start]):
                     aliases.setdefault(_short_key(nxt), key)
+    citing = _citing_sections(sentence for sentence, _ in found)
     full_by_core: dict[tuple, list[tuple[str, str]]] = {}
     for key, cl in clusters.items():
         full_by_core.setdefault((cl.mention.copper, cl.mention.hydride or 0), []).append((key, cl.sentence.section))
@@ -48,7 +50,7 @@ def resolve_clusters(found: list[tuple[Sentence, list[Mention]]]) -> tuple[dict[
     keys: dict[int, list[tuple[Mention, str]]] = {}
     for sentence, mentions in found:
         for m in mentions:
-            key = m.cluster_id() if m.full else _short(m, sentence, aliases, full_by_core)
+            key = m.cluster_id() if m.full else _short(m, sentence, aliases, full_by_core, citing)
             if key not in clusters:
                 clusters[key] = DraftCluster(key, m, sentence, confidence=_formula_confidence(m))
             cl = clusters[key]
@@ -72,15 +74,36 @@ def _respective_labels(sentence: Sentence, mentions: list[Mention], aliases: dic
             aliases.setdefault(_short_key(label), formula.cluster_id())
 
 
-def _short(m: Mention, sentence: Sentence, aliases: dict[str, str], full_by_core: dict) -> str:
-    """The cluster a formula without ligands names: its alias, the one full formula with its core, or itself."""
+_CAPTION = re.compile(r"^(Fig\.|Table|Scheme) (\d+)$")
+_CITED_FIGURE = re.compile(r"\b(Fig|Table|Scheme)(?:ure)?s?\.?\s*\[?(\d+)")
+
+
+def _citing_sections(sentences) -> dict[str, set[str]]:
+    """For each figure, table or scheme ("Fig. 9"): the body sections whose sentences cite it ("Fig. [9b]")."""
+    citing: dict[str, set[str]] = {}
+    for sentence in sentences:
+        if _CAPTION.match(sentence.section):
+            continue
+        for match in _CITED_FIGURE.finditer(sentence.text):
+            kind = "Fig." if match.group(1) == "Fig" else match.group(1)
+            citing.setdefault(f"{kind} {match.group(2)}", set()).add(sentence.section)
+    return citing
+
+
+def _short(m: Mention, sentence: Sentence, aliases: dict[str, str], full_by_core: dict,
+           citing: dict[str, set[str]] | None = None) -> str:
+    """The cluster a formula without ligands names: its alias, the one full formula with its core, or itself. A
+    caption's label ("ESI MS spectrum of Cu₆₁ NC") is read in the sections that cite the figure."""
     short = _short_key(m)
     if short in aliases:
         return aliases[short]
     if m.variant:
         return short
     candidates = full_by_core.get((m.copper, m.hydride or 0) if m.hydride else (m.copper, None), [])
-    same_section = {key for key, section in candidates if section == sentence.section}
+    sections = {sentence.section}
+    if citing and rules.on("caption-label"):
+        sections |= citing.get(sentence.section, set())
+    same_section = {key for key, section in candidates if section in sections}
     anywhere = {key for key, _ in candidates} if m.hydride else set()  # "Cu26" alone is too vague text-wide
     for pool in (same_section, anywhere):
         if len(pool) == 1:
@@ -96,9 +119,18 @@ def _formula_confidence(m: Mention) -> float:
 
 
 _VERSUS = re.compile(r"\d\)?\s*vs\.?\s*\(?-?\d")  # "(0.27 vs. 0.58 eV)": the values in the clusters' order
-_PLURAL = re.compile(r"\b(both|two|three|four)\s+(?:\w+\s+)?(?:clusters|nanoclusters|catalysts|isomers|NCs)\b|"
-                     r"\b(both)\b", re.IGNORECASE)
+_PLURAL = re.compile(r"\b(?:all|each of)\s+(?:the\s+|these\s+)?(two|three|four)\b|"  # "all three", "each of the two"
+                     r"\b(both|two|three|four)\s+(?:\w+\s+)?(?:clusters|nanoclusters|catalysts|isomers|NCs)\b|"
+                     r"\b(both)\b|"
+                     r"\b(?:all|each of)\s+(?:the\s+|these\s+)?(?:clusters|nanoclusters|catalysts|NCs)\b|"
+                     r"\bvalues\s+(?:were|are)\b", re.IGNORECASE)  # "all the clusters", "the FE values were"
 _HOW_MANY = {"both": 2, "two": 2, "three": 3, "four": 4}
+AFTER = 30  # characters after a value within which a potential is its condition ("85% for CO at −0.8 V")
+_MOST = 4  # "all the clusters" / "the values were": every cluster of the paragraph, if it names 2 to 4
+_INTERMEDIATE = re.compile(r"^[\s$]*(?:-\s*)?[*A-Za-z0-9]*\s*\*?\s*(?:intermediates?|adsorbates?)\b")
+# a full formula with an adsorbed species written after it ("Cu₃₂H₁₉L₁₂-HCOO", "…-*COOH") is an intermediate too
+_ADSORBATE = re.compile(r"^[\s$]*-\s*\*?\s*(?:HCOO|COOH|OCHO|CHO|COH|CO2?|NO[23]?|NHO|NH2O|NH[23]?|OH|H)"
+                        r"\s*\*?(?![\w-])")
 
 Owner = tuple[str | None, float, str]  # cluster key, confidence, how it was chosen
 
@@ -112,18 +144,38 @@ class Scope:
     last: str | None = None
     paragraph: list[str] = field(default_factory=list)
     following: str | None = None
+    labels_only: frozenset[str] = frozenset()  # clusters known only by a bare label ("Cu₈"): family names
 
 
 def _plural(sentence: Sentence, distinct: list[str], scope: Scope) -> list[str]:
     """The clusters a plural subject ("both clusters", "the three catalysts") stands for, if any."""
-    match = _PLURAL.search(sentence.text)
+    match = _PLURAL.search(sentence.masked)
     if not match:
         return []
-    n = _HOW_MANY[(match.group(1) or match.group(2)).lower()]
-    if len(distinct) >= 2:
-        return distinct[:n]
-    pool = list(dict.fromkeys(scope.paragraph))
-    return pool[-n:] if len(pool) >= n else []
+    word = next((g for g in match.groups() if g), None)
+    if (word is None or match.group(1)) and not rules.on("all-the-values"):
+        return []
+    in_sentence, latest = len(distinct) >= 2, rules.on("latest-plural")
+    pool = distinct if in_sentence else list(dict.fromkeys(reversed(scope.paragraph) if latest
+                                                           else scope.paragraph))  # latest first
+    kept = [key for key in pool if key not in scope.labels_only]
+    if len(kept) >= 2 and rules.on("family-label"):  # "Cu₈" beside Cu₈-1, Cu₈-2: a family name
+        pool = kept
+    if word is None:  # every cluster: of the sentence, else of the paragraph
+        return pool if 2 <= len(pool) <= _MOST else []
+    n = _HOW_MANY[word.lower()]
+    if len(pool) < n:
+        return []
+    return pool[:n] if in_sentence or latest else pool[-n:]
+
+
+def owners_named(sentence: Sentence, named: list[tuple[Mention, str]]) -> list[tuple[Mention, str]]:
+    """The formulas of a sentence that can own its values: not a reaction intermediate ("the Cu₃₂H₁₉L₁₂-HCOO
+    intermediate" is a state of Cu₃₂H₂₀ on its way to the product)."""
+    if not rules.on("intermediate"):
+        return named
+    return [(m, key) for m, key in named if not _INTERMEDIATE.match(sentence.masked[m.end:])
+            and not (m.full and _ADSORBATE.match(sentence.masked[m.end:]))]
 
 
 def attribute(values: list[Value], sentence: Sentence, named: list[tuple[Mention, str]],
@@ -167,5 +219,15 @@ def distribute(conditions: list[Value], measured: list[Value], respectively: boo
         return [None] * len(measured)
     if respectively and len(conditions) == len(measured) > 1:
         return list(conditions)
-    return [max((c for c in conditions if c.start < v.start), key=lambda c: c.start, default=conditions[0])
+    return [_following(v, conditions, measured) or max((c for c in conditions if c.start < v.start),
+                                                       key=lambda c: c.start, default=conditions[0])
             for v in measured]
+
+
+def _following(value: Value, conditions: list[Value], measured: list[Value]) -> Value | None:
+    """The condition written just after a value ("90% at −0.9 V", "70% yield at −0.7 V"), before any other value."""
+    if not rules.on("condition-after"):
+        return None
+    nxt = min((v.start for v in measured if v.start >= value.end), default=None)
+    after = [c for c in conditions if value.end <= c.start <= value.end + AFTER and (nxt is None or c.start < nxt)]
+    return min(after, key=lambda c: c.start) if after else None

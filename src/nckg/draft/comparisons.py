@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from nckg.draft import rules
 from nckg.draft.formulas import Mention
 from nckg.draft.lexicon import Lexicon
 from nckg.draft.records import DraftCluster, DraftComparison
@@ -35,13 +36,17 @@ def _metric(masked_lower: str, lexicon: Lexicon, before: int) -> str:
 
 
 def compare(sentence: Sentence, masked: str, named: list[tuple[Mention, str]], clusters: dict[str, DraftCluster],
-            lexicon: Lexicon, reaction: str | None) -> list[DraftComparison]:
+            lexicon: Lexicon, reaction: str | None, previous: str | None = None) -> list[DraftComparison]:
+    """The comparison of a sentence; `previous` is the cluster the paragraph was last about, the subject of "it is
+    25 times more active than [Cu₁₆…]" when no cluster is named before the comparison words."""
     cue = _CUE.search(masked)
     ratio = _RATIO.search(masked)
     anchor = cue or ratio
-    if anchor is None or len({key for _, key in named}) < 2:
+    if anchor is None or not named:
         return []
     before = [key for m, key in named if m.end <= anchor.start()]
+    if not before and previous in clusters and rules.on("comparison-subject"):
+        before = [previous]
     after = [key for m, key in named if m.start >= anchor.end() and key not in before[-1:]]
     if not before or not after:
         return []
@@ -57,7 +62,8 @@ def compare(sentence: Sentence, masked: str, named: list[tuple[Mention, str]], c
         number = float(ratio.group(1)) if ratio.group(1) else _WORD_NUMBERS.get(ratio.group(2).lower() + "fold")
     span = (anchor.start(), anchor.end())
     text = ratio.group(0) if ratio else cue.group(0)
-    confidence = 0.6 if cue and ratio else 0.5
+    confidence = (0.6 if cue and ratio else 0.5) - (0.1 if before == [previous] and previous not in
+                                                     {key for _, key in named} else 0)
     return [DraftComparison(clusters[subject], clusters[other], metric, sentence, span, number, text, reaction,
                             confidence)]
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from nckg import config
+from nckg.draft import rules
 from nckg.sources.loading import load_file
 from nckg.sources.mappings import mappings_dir, read_sssom
 from nckg.sources.vocabulary import load_vocabulary
@@ -38,9 +39,12 @@ EXTRA_METRIC_CUES = [
     (r"\bcbm\b|conduction band", "ConductionBandMinimum"),
     (r"\bvbm\b|valence band", "ValenceBandMaximum"),
     (r"free energ|energy barrier|barrier|energy consumption|\bdelta ?g\b|δg|Δg", "FreeEnergyChange"),
+    # "requires an energy gap of 1.08 eV" (a HOMO–LUMO or band gap is a BandGap)
+    (r"(?<!band )(?<!lumo )energy gap", "FreeEnergyChange", "energy-gap"),
     (r"absor|\bbands?\b|\bpeaks? at\b", "AbsorptionWavelength"),
     (r"emission|emit|luminesc|\bpl\b", "EmissionWavelength"),
     (r"excitation|excited at|\bλex\b", "ExcitationWavelength"),
+    (r"\bexcit(?:ed|ing)\b", "ExcitationWavelength", "exciting"),
     (r"loading|mol\s*%|catalyst amount", "CatalystLoading"),
     (r"substrates?\b|examples", "SubstrateExampleCount"),
     (r"cu-cu|cu⋯cu|cu···cu|cu\.\.\.cu|distance", "CuCuDistance"),
@@ -74,7 +78,9 @@ PRODUCT_CUES = [
     (r"NH\s?3\b|ammonia", "ammonia"), (r"\bH\s?2\b(?!\s?O)|hydrogen evolution|\bHER\b", "hydrogen"),
     (r"CH\s?3\s?OH|methanol", "methanol"), (r"CH\s?3\s?CHO|acetaldehyde", "acetaldehyde"),
     (r"NO\s?2\s?-|nitrite", "nitrite"), (r"4-aminophenol", "4-aminophenol"), (r"cyclohexanol", "cyclohexanol"),
-    (r"ferrocyanide", "ferrocyanide"), (r"dimethyl sulfoxide|sulfoxide", "dimethyl-sulfoxide"), (r"urea", "urea"),
+    (r"ferrocyanide", "ferrocyanide"), (r"ferricyanide", "ferricyanide"),
+    (r"Fe\s?\(CN\)\s?6\s?\]?\s*4-", "ferrocyanide", "product-formula"),
+    (r"Fe\s?\(CN\)\s?6\s?\]?\s*3-", "ferricyanide", "product-formula"), (r"dimethyl sulfoxide|sulfoxide", "dimethyl-sulfoxide"), (r"urea", "urea"),
     (r"formamide", "formamide"), (r"propanol", "propanol"), (r"\b1\s?O\s?2\b|singlet oxygen", "singlet-oxygen"),
 ]
 # reaction cues beyond the ontology's labels
@@ -106,6 +112,7 @@ class Lexicon:
     reaction_mappings: dict[str, list[str]]  # reaction type -> ["skos:closeMatch RXNO:0000270", …]
     ligands: dict[str, str]  # bare abbreviation / synonym / id -> ligand id
     units: frozenset[str]
+    chemicals: frozenset[str] = frozenset()  # ids and lower-case names of the chemical registry
 
 
 def bare(text: str) -> str:
@@ -129,26 +136,37 @@ def _ligand_index(data_dir: Path) -> dict[str, str]:
     return index
 
 
-def _chemical_ids(data_dir: Path) -> set[str]:
+def _chemical_names(data_dir: Path) -> frozenset[str]:
+    """The chemical registry's ids and lower-case names."""
     path = data_dir / "chemicals.yaml"
-    return {chem.id for chem in load_file(path).data.chemicals} if path.exists() else set()
+    chemicals = load_file(path).data.chemicals if path.exists() else []
+    return frozenset(name for chem in chemicals for name in (chem.id, chem.name.lower()))
 
 
-@lru_cache(maxsize=4)
+def _in_force(table: list[tuple], off: frozenset[str]) -> list[tuple[str, str]]:
+    """(pattern, name) of the cue entries whose rule (an optional third item, see nckg.draft.rules) is on."""
+    return [(entry[0], entry[1]) for entry in table if len(entry) < 3 or entry[2] not in off]
+
+
 def load_lexicon(data_dir: Path | None = None) -> Lexicon:
-    """The cue tables, checked against the vocabulary and the registries of `data_dir` (default data/)."""
-    data_dir = data_dir or config.data_dir()
+    """The cue tables, checked against the vocabulary and the registries of `data_dir` (default data/), without the
+    cues of the rules switched off (nckg.draft.rules)."""
+    return _load_lexicon(data_dir or config.data_dir(), rules.off())
+
+
+@lru_cache(maxsize=16)
+def _load_lexicon(data_dir: Path, off: frozenset[str]) -> Lexicon:
     vocabulary = load_vocabulary()
     metrics, reactions = vocabulary.individuals["metric"], vocabulary.individuals["reaction"]
-    metric_cues = [(re.compile(p), name) for p, name in EXTRA_METRIC_CUES if name in metrics]
+    metric_cues = [(re.compile(p), name) for p, name in _in_force(EXTRA_METRIC_CUES, off) if name in metrics]
     metric_cues += [(_label_pattern(label), name) for name in sorted(metrics)
                     for label in vocabulary.labels.get(name, ())]
     reaction_cues = [(re.compile(p, re.IGNORECASE), name) for p, name in EXTRA_REACTION_CUES if name in reactions]
     reaction_cues += [(re.compile(r"(?<![A-Za-z])" + re.escape(label) + r"(?![A-Za-z])",
                                   0 if label.isupper() else re.IGNORECASE), name)  # "HER", not "other"
                       for name in sorted(reactions) for label in vocabulary.labels.get(name, ())]
-    chemicals = _chemical_ids(data_dir)
-    products = [(re.compile(p), chem) for p, chem in PRODUCT_CUES if chem in chemicals]
+    chemicals = _chemical_names(data_dir)
+    products = [(re.compile(p), chem) for p, chem in _in_force(PRODUCT_CUES, off) if chem in chemicals]
     mappings: dict[str, list[str]] = {}
     table = mappings_dir() / "reactions.sssom.tsv"
     if table.exists():
@@ -159,4 +177,4 @@ def load_lexicon(data_dir: Path | None = None) -> Lexicon:
                if unit in vocabulary.units}
     alone = {unit: name for unit, name in METRIC_OF_UNIT_ALONE.items() if name in by_unit.get(unit, [])}
     return Lexicon(metric_cues, by_unit, alone, products, reaction_cues, mappings, _ligand_index(data_dir),
-                   frozenset(vocabulary.units))
+                   frozenset(vocabulary.units), chemicals)

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nckg.draft import attribution, comparisons, formulas, references, segment, values
+from nckg.draft import attribution, comparisons, formulas, references, rules, segment, values
 from nckg.draft.lexicon import Lexicon, load_lexicon
 from nckg.draft.records import Draft, DraftMeasurement
 from nckg.draft.segment import Sentence
@@ -36,8 +36,11 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _conditions(sentence_masked: str, condition: Value | None, times: list[Value]) -> dict:
+def _conditions(sentence_masked: str, condition: Value | None, times: list[Value],
+                loading: Value | None = None) -> dict:
     found: dict = {}
+    if loading is not None and loading.value is not None:
+        found["loading"] = {"value": loading.value, "unit": loading.unit}
     if condition is not None and condition.value is not None:
         found["potential_v_rhe" if condition.reference == "RHE" else "potential_v"] = condition.value
         if condition.reference and condition.reference != "RHE":
@@ -61,6 +64,8 @@ class _Paragraphs:
     product: dict[int, str] = field(default_factory=dict)
     reactions: dict[str, Counter] = field(default_factory=dict)
 
+    labels_only: frozenset[str] = frozenset()
+
     def scope(self, sentence: Sentence, sentences: list[Sentence], named: dict, broken: bool) -> attribution.Scope:
         """A new sentence goes on about the previous one's subject (its first cluster); the rest of a sentence
         broken by a figure about the cluster named last before the break."""
@@ -68,7 +73,7 @@ class _Paragraphs:
         following = (named[after.index][0][1] if after is not None and after.paragraph == sentence.paragraph
                      and named.get(after.index) else None)
         last = self.subject.get(sentence.paragraph, (None, None))[1 if broken else 0]
-        return attribution.Scope(last, self.clusters.get(sentence.paragraph, []), following)
+        return attribution.Scope(last, self.clusters.get(sentence.paragraph, []), following, self.labels_only)
 
     def update(self, sentence: Sentence, here: list, products: list[str]) -> None:
         if here:
@@ -89,14 +94,17 @@ def _broken_start(sentence: Sentence, sentences: list[Sentence]) -> str:
 
 
 def _sort_values(sentence: Sentence, masked: str, broken: str, lexicon: Lexicon,
-                 result: Draft) -> tuple[list[Value], list[Value], list[Value]]:
-    """The sentence's values with a metric, its potentials and its times (conditions); the rest to the report."""
+                 result: Draft) -> tuple[list[Value], list[Value], list[Value], Value | None]:
+    """The sentence's values with a metric, its potentials, its times and its catalyst loading (conditions); the
+    rest to the report."""
     measured, potentials, times = [], [], []
     for value in values.spot(masked):
         if value.unit == "times":  # a comparison's ratio
             continue
         value.metric = value.metric or values.name_metric(value, masked, lexicon, broken)
-        if value.metric:
+        if value.metric and values.of_chemical(value, masked, lexicon):
+            result.unassigned.append((sentence, value))  # a band of a named chemical, not of the cluster
+        elif value.metric:
             value.product = values.name_product(value, masked, lexicon)
             measured.append(value)
         elif CONDITION_UNITS.get(value.unit) == "potential":
@@ -105,7 +113,15 @@ def _sort_values(sentence: Sentence, masked: str, broken: str, lexicon: Lexicon,
             times.append(value)
         elif value.unit != "celsius":
             result.unassigned.append((sentence, value))
-    return measured, potentials, times
+    loadings = [v for v in measured if v.metric == "CatalystLoading"]
+    if not loadings or len(loadings) == len(measured) or not rules.on("loading-condition"):
+        return measured, potentials, times, None
+    # "with 0.025 mol% of Cu57 …, yields of 97% and 77%": the loading is a condition of the other values
+    measured = [v for v in measured if v.metric != "CatalystLoading"]
+    if len(loadings) > 1 or loadings[0].value is None:  # several loadings, or a range: to the report
+        result.unassigned += [(sentence, v) for v in loadings]
+        return measured, potentials, times, None
+    return measured, potentials, times, loadings[0]
 
 
 def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
@@ -117,10 +133,12 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
     clusters, named = attribution.resolve_clusters(found)
     result = Draft(doi, sentences, clusters, [], [], {}, lexicon.reaction_mappings,
                    references.reference_dois(segment.reference_list(text)), {}, [], [], named)
-    state = _Paragraphs()
+    # bare labels ("Cu₈", no ligands, no variant mark) that no full formula could be found for: family names
+    state = _Paragraphs(labels_only=frozenset(key for key, cl in clusters.items()
+                                              if not cl.mention.full and not cl.mention.variant))
     for sentence, mentions in found:
         masked = _blank(sentence.masked, [(m.start, m.end) for m in mentions])
-        here = named.get(sentence.index, [])
+        here = attribution.owners_named(sentence, named.get(sentence.index, []))
         if cited := references.cited(sentence.text):
             result.cited[sentence.index] = cited
         spotted = [name for _, name in comparisons.reactions_in(masked, lexicon)]
@@ -130,8 +148,9 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
         seen.update(spotted)
         reaction = _main_reaction(Counter(spotted)) or _main_reaction(seen)
         broken = _broken_start(sentence, sentences)
-        measured, potentials, times = _sort_values(sentence, masked, broken, lexicon, result)
-        owners = attribution.attribute(measured, sentence, here, state.scope(sentence, sentences, named, bool(broken)))
+        measured, potentials, times, loading = _sort_values(sentence, masked, broken, lexicon, result)
+        scope = state.scope(sentence, sentences, named, bool(broken))
+        owners = attribution.attribute(measured, sentence, here, scope)
         conditions = attribution.distribute(potentials, measured, "respectively" in sentence.text)
         for value, potential, owned in zip(measured, conditions, owners):
             if value.product is None and value.metric not in values.NO_PRODUCT:
@@ -139,12 +158,12 @@ def draft(text: str, *, doi: str | None = None, lexicon: Lexicon | None = None,
             for key, confidence, how in owned:
                 record = DraftMeasurement(value, sentence, clusters.get(key) if key else None,
                                           None if value.metric in NO_REACTION else reaction,
-                                          _conditions(masked, potential, times), confidence, [how])
+                                          _conditions(masked, potential, times, loading), confidence, [how])
                 if value.metric not in values.NO_PRODUCT and not _product_in_sentence(value, masked, lexicon):
                     record.confidence = round(record.confidence - 0.1, 2)
                     record.why.append("no product named in the sentence" + (
                         ": the last product named in the paragraph" if value.product else ""))
                 (result.measurements if record.cluster else result.unattributed).append(record)
-        result.comparisons += comparisons.compare(sentence, masked, here, clusters, lexicon, reaction)
+        result.comparisons += comparisons.compare(sentence, masked, here, clusters, lexicon, reaction, scope.last)
         state.update(sentence, here, values.products_in(masked, lexicon))
     return result

@@ -3,8 +3,9 @@
 Works on the masked sentence (`nckg.draft.segment.masked`) with the cluster formulas blanked, so a number inside a
 formula is never a value. A value is a number or range with a unit of the unit table ("42.5%", "90–95 %",
 "−1.4 V vs. RHE", "−119.0 mA cm⁻²", "3880 h⁻¹"); numbers listed before it ("−1.20 and −1.26 V") share its unit.
-Its metric is the vocabulary metric allowed for the unit whose cue word stands nearest before it (else just after
-it); a potential, time or wavelength with no metric cue is a condition of the sentence's measurements.
+Its metric is the vocabulary metric allowed for the unit whose cue word follows it directly ("99% yield"), else
+stands nearest before it, else just after it; a potential, time or wavelength with no metric cue is a condition of
+the sentence's measurements.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nckg.draft import rules
 from nckg.draft.lexicon import Lexicon
 from nckg.sources.quotes import _WORD_NUMBERS
 
 _NUMBER = r"(?:(?<![A-Za-z0-9.])(-\s?)|(?<![A-Za-z0-9.-]))(\d+(?:\.\d+)?)"
 UNITS = [  # (pattern right after the number, unit notation)
-    (r"mol\s*%", "mol%"), (r"%", "percent"),
+    (r"mol\s*%", "mol%"), (r"%\s*mol\b", "% mol"), (r"%", "percent"),  # "0.005% mol of substrates": mol%
     (r"mA\s?[·⋅]?\s?(?:cm\s*-\s*2|/\s?cm\s*2|cm\s*2)", "mA/cm2"),
     (r"eV\b", "eV"), (r"V\b", "V"), (r"nm\b", "nm"),
     (r"Å|A(?=\s*[,;)])", "angstrom"),  # "2.2118 A,": PDF text often loses the ring of Å
@@ -78,6 +80,8 @@ def spot(masked: str) -> list[Value]:
     found = []
     for match in _VALUE.finditer(masked):
         unit = next(UNITS[int(k[1:])][1] for k, v in match.groupdict().items() if v is not None)
+        if unit == "% mol":
+            unit = "mol%" if rules.on("percent-mol") else "percent"
         first = _number(match.group(1), match.group(2))
         if match.group(4):
             low, high = sorted((first, _number(match.group(3), match.group(4))))
@@ -124,10 +128,13 @@ def name_metric(value: Value, masked: str, lexicon: Lexicon, before_text: str = 
     allowed = lexicon.metrics_of_unit.get(value.unit, [])
     lower = masked.lower()
     hits = _cues(lower, lexicon, allowed)
+    after = [h for h in hits if h[0] >= value.end and h[0] - value.end < 40]
+    adjacent = [h for h in after if not masked[value.end: h[0]].strip()]
+    if adjacent and rules.on("cue-after"):  # "up to 99% yield": a cue right after the value names it
+        return _nearest(adjacent, allowed)
     before = [h for h in hits if h[0] < value.end and h[1] <= value.end]  # "m/z = 6613.5", "5 mol%" name themselves
     if before:
         return _nearest(before, allowed)
-    after = [h for h in hits if h[0] >= value.end and h[0] - value.end < 40]
     if after:
         return min(after, key=lambda h: h[0])[2]
     earlier = _cues(before_text.lower(), lexicon, allowed)
@@ -139,6 +146,19 @@ def _nearest(hits: list[tuple[int, int, str]], allowed: list[str]) -> str:
     one listed first for the unit)."""
     last = max(h[1] for h in hits)
     return min((h for h in hits if h[1] >= last - TOGETHER), key=lambda h: allowed.index(h[2]))[2]
+
+
+_OF_CHEMICAL = re.compile(r"\s*(?:from|of|due to)\s+(?:the\s+)?([\w-]+)")
+WAVELENGTH_UNITS = {"nm"}
+
+
+def of_chemical(value: Value, masked: str, lexicon: Lexicon) -> str | None:
+    """The registered chemical a wavelength is said to come from ("the peak at 400 nm from 4-nitrophenol"): a band of
+    that chemical, not of a cluster."""
+    if value.unit not in WAVELENGTH_UNITS or not rules.on("chemical-wavelength"):
+        return None
+    match = _OF_CHEMICAL.match(masked, value.end)
+    return match.group(1) if match and match.group(1).lower() in lexicon.chemicals else None
 
 
 def products_in(masked: str, lexicon: Lexicon) -> list[str]:
