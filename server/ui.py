@@ -1,8 +1,7 @@
 """Web front end pages: landing, query editor, cluster browser, plots, downloads, VoID and DCAT.
 
 HTTP layer only: each view asks the domain model (`nckg.model`: clusters, plots, dataset, which run the queries in
-queries/*.rq through GraphStore) for a
-page model and renders it. Shared template helpers (filters, navigation, the 404 page) are registered here too.
+queries/*.rq through GraphStore) for a page model and renders it. Shared template helpers (filters, navigation, the 404 page) are registered here too.
 """
 
 from __future__ import annotations
