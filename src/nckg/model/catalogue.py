@@ -21,7 +21,9 @@ from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QuerySoluti
 
 from nckg import config
 from nckg.namespaces import NCKG, NCKR, PREFIXES, XSD
+from nckg.model.names import AmbiguousCluster, ClusterNotFound, resolve_cluster
 from nckg.model.parameters import TYPES, Parameter, ParameterError
+from nckg.model.vocabulary import AmbiguousName, UnknownName, vocabulary
 from nckg.store.graph import GraphStore, QueryResult
 
 TAGS = ("structure", "coordination", "synthesis", "performance", "comparison", "provenance", "linking")
@@ -268,9 +270,6 @@ def resolve_name(store: GraphStore, parameter: Parameter, raw: object) -> object
     """The id a cluster, ligand, chemical or enum (ontology term) parameter value names, by the model's one
     resolver (nckg.model.names for clusters, nckg.model.vocabulary for terms); other values as they are.
     ParameterError (listing the known names) when the value names nothing or several things."""
-    from nckg.model.names import AmbiguousCluster, ClusterNotFound, resolve_cluster  # noqa: PLC0415
-    from nckg.model.vocabulary import AmbiguousName, UnknownName, vocabulary  # noqa: PLC0415
-
     text = str(raw).strip()
     try:
         if parameter.type == "cluster":

@@ -12,6 +12,7 @@ from nckg.model.clusters import cluster_records
 from nckg.model.measurements import measurement_row, source_doi
 from nckg.model.names import ClusterNotFound
 from nckg.model.tables import to_dataframe
+from nckg.model.terms import text_of, value_of
 from nckg.model.vocabulary import local_id
 from nckg.namespaces import NCKG
 from nckg.store.graph import GraphStore
@@ -118,25 +119,21 @@ def _counts(page: cluster_page.ClusterPage, role: str) -> dict[str, int | None]:
     return {_name(c): c.count for c in page.composition if c.role == role}
 
 
-def _text(term) -> str | None:
-    return term.text if term is not None else None
-
-
 def load_cluster(store: GraphStore, iri: str) -> Cluster:
     """The Cluster at `iri` (a cluster IRI, see names.resolve_cluster)."""
     page = cluster_page.cluster_page(store, iri)
     record = next((r for r in cluster_records(store) if r["iri"] == iri), None)
     if page is None or record is None:
         raise ClusterNotFound(f"{iri} is not a cluster of the graph")
-    fact = lambda name: page.fact(name).python if page.fact(name) is not None else None  # noqa: E731
+    fact = lambda name: value_of(page.fact(name))  # noqa: E731
     ligands = tuple(Ligand(iri=c.component.value, name=_name(c), count=c.count,
                            families=tuple(f.text for f in c.families), binding_atoms=c.binding_atoms,
                            coordination_modes=tuple(m["label"] for m in c.modes))
                     for c in page.composition if c.role == "component" and not _is_element(c))
     core = Core(kernel=fact("kernelFormula"), kernel_nuclearity=fact("kernelNuclearity"),
-                kernel_geometry=_text(page.fact("kernelGeometry")), shell=fact("shellFormula"),
-                shell_nuclearity=fact("shellNuclearity"), geometry=_text(page.fact("geometry")),
-                configuration=_text(page.fact("coreConfiguration")))
+                kernel_geometry=text_of(page.fact("kernelGeometry")), shell=fact("shellFormula"),
+                shell_nuclearity=fact("shellNuclearity"), geometry=text_of(page.fact("geometry")),
+                configuration=text_of(page.fact("coreConfiguration")))
     syntheses = tuple(Synthesis(
         iri=s.iri.value, method=s.method.text, roles=tuple(s.roles),
         steps=tuple(step["text"] for step in s.steps), precursors=tuple(s.precursors),
@@ -153,7 +150,7 @@ def load_cluster(store: GraphStore, iri: str) -> Cluster:
         iri=iri, id=record["id"], label=record["label"], formula=record["formula"],
         canonical_formula=record["canonical_formula"], charge=record["charge"], copper=record["copper"],
         hydride=record["hydride"], free_electrons=record["free_electrons"],
-        composition=_counts(page, "component"), counter_ions=_counts(page, "counter-ion"),
+        composition=record["composition"], counter_ions=_counts(page, "counter-ion"),
         solvates=_counts(page, "solvate"), ligands=ligands, core=core, syntheses=syntheses,
         reactions=tuple(record["reactions"]), source_doi=record["source_doi"], reference=record["reference"],
         references=tuple(record["references"]), source_dois=tuple(record["source_dois"]),

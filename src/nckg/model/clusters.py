@@ -9,6 +9,7 @@ from pyoxigraph import Literal
 
 from nckg.model.ligands import ligand_name, ligands_by_iri
 from nckg.model.search import find_clusters, search_key
+from nckg.model.syntheses import publication_records
 from nckg.model.tables import bare_doi
 from nckg.model.terms import per_version, plain_value
 from nckg.model.vocabulary import local_id, vocabulary
@@ -41,13 +42,14 @@ def cluster_records(store: GraphStore) -> list[dict[str, Any]]:
     plus `core` (kernel / shell), `search` (the browser's search keys) and `hydride_state` for the browser."""
     vocab = vocabulary(store)
     ligands = ligands_by_iri(store)
-    papers = {r["paper"].value: plain_value(r["reference"]) for r in store.run("model-publications")}
+    numbers = {r["doi"]: r["reference"] for r in publication_records(store)}  # bare DOI -> reference number
     compositions = _compositions(store)
     names = cluster_search_names(store)
     records = []
     for row in store.run("page-clusters"):
         iri = row["cluster"].value
-        cited = sorted(_iris(row["papers"]), key=lambda p: (papers.get(p) is None, papers.get(p) or 0, p))
+        cited = sorted({d for d in map(bare_doi, _iris(row["papers"])) if numbers.get(d) is not None},
+                       key=lambda d: (numbers[d], d))
         kernel, shell = plain_value(row["kernel"]), plain_value(row["shell"])
         found = names.get(iri, {})
         record = {
@@ -63,8 +65,7 @@ def cluster_records(store: GraphStore) -> list[dict[str, Any]]:
             "reactions": sorted({vocab.label(r) for r in _iris(row["reactions"])}, key=str.lower),
             "measurements": plain_value(row["measurements"]) or 0,
             "reference": plain_value(row["reference"]), "source_doi": bare_doi(plain_value(row["source"])),
-            "references": [papers[p] for p in cited if papers.get(p) is not None],
-            "source_dois": [bare_doi(p) for p in cited if papers.get(p) is not None],
+            "references": [numbers[d] for d in cited], "source_dois": cited,
             "composition": compositions.get(iri, {}),
         }
         record["search"] = " ".join(sorted({search_key(n) for kind in found.values() for n in kind}))

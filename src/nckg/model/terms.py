@@ -202,7 +202,13 @@ def iri_list(text: Term | None, lab: Labels) -> list[Term]:
 
 
 def value_of(term: Term | None) -> Any:
+    """A display Term's Python value (int, float, bool, str); None stays None."""
     return term.python if term is not None else None
+
+
+def text_of(term: Term | None) -> str | None:
+    """A display Term's text (an IRI's label); None stays None."""
+    return term.text if term is not None else None
 
 
 def plain_value(node) -> Any:
